@@ -1,0 +1,1 @@
+"""Reading and writing the workbook contract: safe open, reader, templates, outputs."""

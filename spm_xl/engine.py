@@ -1,0 +1,206 @@
+"""The engine: needs (kebutuhan), achievement (capaian) and budget as pure functions.
+
+Inputs are records (``spm_xl.records``); outputs are frozen result dataclasses. Counts are
+integers and shares are exact ``Fraction``s; rounding happens only when a figure is shown or
+categorised (``round_half_up``). This module never touches a workbook library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+import numpy as np
+
+from .records import BUTUH, NOT_NEEDED, Budget, Price, ServiceRows, Settings, StatusMatrix
+
+QUARTERS = (1, 2, 3, 4)
+Quad = tuple[int, int, int, int]
+FQuad = tuple[Fraction | None, Fraction | None, Fraction | None, Fraction | None]
+SQuad = tuple[str | None, str | None, str | None, str | None]
+
+
+def round_half_up(value: Fraction | Decimal | int, places: int = 2) -> Decimal:
+    """Round half away from zero for the non-negative figures we show (SPEC 2.4)."""
+    q = Decimal(1).scaleb(-places)
+    if isinstance(value, Fraction):
+        # exact: scale, then round the rational number itself
+        scaled = value * 10**places
+        whole, rest = divmod(scaled.numerator, scaled.denominator)
+        if 2 * rest >= scaled.denominator:
+            whole += 1
+        return (Decimal(whole) * q).quantize(q)
+    return Decimal(value).quantize(q, rounding=ROUND_HALF_UP)
+
+
+def rupiah(value: Fraction | Decimal | int) -> int:
+    """Whole rupiah, half-up."""
+    return int(round_half_up(Fraction(value), 0))
+
+
+def category(index: Fraction | None, settings: Settings) -> str | None:
+    """The category of an index, judged on the index rounded half-up to 2 decimals."""
+    if index is None:
+        return None
+    shown = round_half_up(index)
+    for threshold, label in settings.kategori:
+        if shown >= threshold:
+            return label
+    return settings.kategori[-1][1]
+
+
+def combined_index(pct_recipients: Fraction, pct_quality: Fraction, settings: Settings) -> Fraction:
+    """Indeks = w_A * A + w_B * B (default 0.8 / 0.2)."""
+    return (Fraction(settings.bobot_penerima) * pct_recipients
+            + Fraction(settings.bobot_mutu) * pct_quality)
+
+
+@dataclass(frozen=True, slots=True)
+class Achievement:
+    """SPEC 2.4 for one service, cumulative at the end of each quarter."""
+    layanan: str
+    sasaran: int  # Y
+    terlayani: Quad  # X(q)
+    pasangan_butuh: int  # recipient x item pairs needed
+    pasangan_terpenuhi: Quad  # pairs delivered by q
+    persen_penerima: FQuad  # A(q); None when Y = 0
+    persen_mutu: FQuad  # B(q)
+    indeks: FQuad
+    kategori: SQuad
+
+
+def achievement(code: str, status: StatusMatrix, settings: Settings) -> Achievement:
+    """Y, X(q), A(q), B(q), index and category from one service's status matrix."""
+    needed = status != NOT_NEEDED
+    recipients = needed.any(axis=1)
+    target = int(recipients.sum())
+    pairs = int(needed.sum())
+    served: list[int] = []
+    delivered: list[int] = []
+    for q in QUARTERS:
+        done = needed & (status <= q)  # BUTUH (9) is never <= 4
+        delivered.append(int(done.sum()))
+        # a recipient is served when none of its needed items is still open at q
+        open_items = needed & ~done
+        served.append(int((recipients & ~open_items.any(axis=1)).sum()))
+    if target == 0:
+        if settings.tanpa_sasaran == "hitung_100":
+            full = Fraction(100)
+            cat = category(full, settings)
+            return Achievement(code, 0, (0, 0, 0, 0), 0, (0, 0, 0, 0), (full,) * 4, (full,) * 4,
+                               (full,) * 4, (cat,) * 4)
+        return Achievement(code, 0, (0, 0, 0, 0), 0, (0, 0, 0, 0), (None,) * 4, (None,) * 4,
+                           (None,) * 4, (None,) * 4)
+    pct_a = tuple(Fraction(100 * x, target) for x in served)
+    pct_b = tuple(Fraction(100 * d, pairs) for d in delivered)
+    index = tuple(combined_index(a, b, settings) for a, b in zip(pct_a, pct_b, strict=True))
+    return Achievement(
+        code, target, _quad(served), pairs, _quad(delivered),
+        pct_a, pct_b, index, tuple(category(i, settings) for i in index),  # type: ignore[arg-type]
+    )
+
+
+def region_index(achievements: list[Achievement], settings: Settings) -> tuple[FQuad, SQuad]:
+    """Indeks daerah(q): mean of the service indices that have a target (or count as 100)."""
+    indices: list[Fraction | None] = []
+    for q in range(4):
+        values = [a.indeks[q] for a in achievements if a.indeks[q] is not None]
+        indices.append(sum(values, Fraction(0)) / len(values) if values else None)  # type: ignore[arg-type]
+    quad: FQuad = (indices[0], indices[1], indices[2], indices[3])
+    return quad, tuple(category(i, settings) for i in quad)  # type: ignore[return-value]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemNeed:
+    """SPEC 2.5 for one service x item."""
+    item: str
+    penerima: int  # n: recipients needing the item
+    standar: Decimal
+    volume: Decimal  # n x standard
+    tersedia: Decimal
+    kekurangan: Decimal  # max(0, volume - tersedia)
+    harga_satuan: int
+    biaya: int  # kekurangan x harga, Rp
+    sisa: int  # still-owed recipients x standard x harga, Rp
+    belum: int  # recipients still marked Butuh
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceNeeds:
+    layanan: str
+    item: tuple[ItemNeed, ...]
+    biaya: int
+    sisa: int
+
+
+def needs(rows: ServiceRows, prices: dict[tuple[str, str], Price]) -> ServiceNeeds:
+    """Volume, shortfall, cost and remaining cost per item of one service."""
+    needed_per_item = (rows.status != NOT_NEEDED).sum(axis=0)
+    open_per_item = (rows.status == BUTUH).sum(axis=0)
+    out: list[ItemNeed] = []
+    for j, item in enumerate(rows.items):
+        price = prices.get((rows.kode, item))
+        standard = price.standar if price else Decimal(0)
+        unit = price.harga if price else 0
+        available = price.tersedia if price else Decimal(0)
+        n = int(needed_per_item[j]) if len(rows.items) else 0
+        still = int(open_per_item[j]) if len(rows.items) else 0
+        volume = n * standard
+        shortfall = max(Decimal(0), volume - available)
+        out.append(ItemNeed(item, n, standard, volume, available, shortfall, unit,
+                            rupiah(shortfall * unit), rupiah(still * standard * unit), still))
+    return ServiceNeeds(rows.kode, tuple(out), sum(i.biaya for i in out), sum(i.sisa for i in out))
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetResult:
+    """SPEC 2.6 for one service."""
+    layanan: str
+    alokasi: int
+    realisasi: Quad  # cumulative to quarter q
+    persen_serapan: FQuad  # realisasi / alokasi; None when alokasi = 0
+    persen_kebutuhan: Fraction | None  # alokasi / biaya; None when biaya = 0
+
+
+def budget(code: str, entry: Budget | None, cost: int) -> BudgetResult:
+    allocation = entry.alokasi if entry else 0
+    per_quarter = entry.realisasi if entry else (0, 0, 0, 0)
+    cumulative = _quad(list(np.cumsum(per_quarter, dtype=np.int64).tolist()))
+    absorbed = tuple(Fraction(100 * r, allocation) if allocation else None for r in cumulative)
+    vs_need = Fraction(100 * allocation, cost) if cost else None
+    return BudgetResult(code, allocation, cumulative, absorbed, vs_need)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceResult:
+    capaian: Achievement
+    kebutuhan: ServiceNeeds
+    anggaran: BudgetResult
+
+
+@dataclass(frozen=True, slots=True)
+class RegionResult:
+    layanan: tuple[ServiceResult, ...]
+    indeks_daerah: FQuad
+    kategori_daerah: SQuad
+    biaya: int
+    sisa: int
+
+
+def compute(services: list[ServiceRows], prices: dict[tuple[str, str], Price],
+            budgets: dict[str, Budget], settings: Settings) -> RegionResult:
+    """Every figure of SPEC 2.4-2.6 for one region, services in the order given."""
+    results: list[ServiceResult] = []
+    for rows in services:
+        need = needs(rows, prices)
+        results.append(ServiceResult(
+            achievement(rows.kode, rows.status, settings), need,
+            budget(rows.kode, budgets.get(rows.kode), need.biaya)))
+    idx, cat = region_index([r.capaian for r in results], settings)
+    return RegionResult(tuple(results), idx, cat, sum(r.kebutuhan.biaya for r in results),
+                        sum(r.kebutuhan.sisa for r in results))
+
+
+def _quad(values: list[int]) -> Quad:
+    return (int(values[0]), int(values[1]), int(values[2]), int(values[3]))
