@@ -1,0 +1,35 @@
+# spm-xl: `make demo` and `make test` create or reuse .venv in the repo root.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.spm-xl-installed
+
+.PHONY: setup test lint demo bench templates clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+lint: setup
+	$(VENV)/bin/ruff check spm_xl workbook templates tests benchmarks scripts
+	$(VENV)/bin/mypy
+
+test: lint
+	$(VENV)/bin/pytest
+
+demo: setup
+	$(VENV)/bin/spm-xl demo demo-output
+
+bench: setup
+	$(PY) benchmarks/bench_hitung.py
+	$(PY) benchmarks/bench_konsolidasi.py
+
+templates: setup
+	$(PY) templates/build.py
+
+clean:
+	rm -rf $(VENV) demo-output benchmarks/out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,206 @@
+"""The ``spm-xl`` command (SPEC 4): Indonesian verbs with English aliases.
+
+Human text goes to standard error and ``--json`` prints one document on standard output.
+Exit codes: 0 clean or warnings only, 1 data errors (or some inputs rejected), 2 unusable.
+No traceback reaches a user; ``SPM_XL_DEBUG=1`` shows one for developers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .findings import SEVERITY_TEXT, Finding, UnusableWorkbook, counts, has_errors
+
+EXIT_OK, EXIT_DATA, EXIT_UNUSABLE = 0, 1, 2
+#: at most this many findings are listed on the terminal; all are in the workbook and JSON
+SHOWN_FINDINGS = 40
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _print_findings(findings: list[Finding]) -> None:
+    con = _console()
+    for f in findings[:SHOWN_FINDINGS]:
+        where = " ".join(x for x in (f.sheet and f"[{f.sheet}]", f.sel) if x)
+        style = {"galat": "red", "peringatan": "yellow", "info": "cyan"}[f.tingkat]
+        con.print(f"[{style}]{SEVERITY_TEXT[f.tingkat]:<10}[/] {where} {f.pesan}", markup=True)
+    if len(findings) > SHOWN_FINDINGS:
+        con.print(f"… dan {len(findings) - SHOWN_FINDINGS} temuan lain (lihat sheet Pemeriksaan "
+                  "atau --json).")
+    c = counts(findings)
+    con.print(f"Ringkasan temuan: {c['galat']} galat, {c['peringatan']} peringatan, "
+              f"{c['info']} info.")
+
+
+def _emit_json(doc: object) -> None:
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+
+
+def _warn_if_open_in_excel(path: Path) -> None:
+    from .book.safe import excel_lock_present
+
+    if excel_lock_present(path):
+        raise UnusableWorkbook(
+            f"Berkas {path.name} sedang dibuka di Excel (ada berkas kunci ~${path.name}). "
+            "Simpan dan tutup berkas di Excel, lalu jalankan lagi.")
+
+
+def cmd_templat(args: argparse.Namespace) -> int:
+    from .book.template import build_template
+
+    level = args.tingkat
+    ext = args.format
+    out = Path(args.output or f"SPM-Sosial-{level}-{(args.kode or 'baru').replace('.', '')}-"
+                             f"{args.tahun}.{ext}")
+    if out.suffix.lower() != f".{ext}":
+        raise UnusableWorkbook(f"Nama berkas keluaran {out.name} harus berakhiran .{ext}.")
+    from .book.atomic import atomic_write
+
+    atomic_write(out, lambda tmp: build_template(tmp, level=level, kode=args.kode,
+                                                 tahun=args.tahun, fmt=ext), backup=out.exists())
+    _console().print(f"Templat ditulis: {out}")
+    return EXIT_OK
+
+
+def cmd_periksa(args: argparse.Namespace) -> int:
+    from .book.reader import read_workbook
+    from .pipeline import evaluate
+
+    path = Path(args.file)
+    ev = evaluate(read_workbook(path))
+    if args.json:
+        _emit_json([f.as_json() for f in ev.findings])
+    else:
+        _print_findings(ev.findings)
+    return EXIT_DATA if has_errors(ev.findings) else EXIT_OK
+
+
+def cmd_hitung(args: argparse.Namespace) -> int:
+    from .pipeline import compute_file
+    from .report import region_json
+
+    path = Path(args.file)
+    out = Path(args.output) if args.output else None
+    _warn_if_open_in_excel(out or path)
+    ev, target = compute_file(path, out, quarter=args.triwulan)
+    if args.json:
+        _emit_json(region_json(ev.data.identity, ev.result, ev.findings))
+    else:
+        _print_findings(ev.findings)
+        _print_summary(ev)
+        _console().print(f"Hasil ditulis ke {target} (sheet Kebutuhan, Capaian, Laporan e-SPM, "
+                         "Dashboard, Pemeriksaan).")
+    return EXIT_DATA if has_errors(ev.findings) else EXIT_OK
+
+
+def _print_summary(ev: Any) -> None:
+    from .report import pct
+
+    con = _console()
+    q = ev.data.identity.triwulan
+    for s in ev.result.layanan:
+        a = s.capaian
+        if a.sasaran == 0:
+            con.print(f"{a.layanan}: Tidak ada sasaran")
+            continue
+        con.print(f"{a.layanan}: sasaran {a.sasaran}, terlayani TW{q} {a.terlayani[q - 1]}, "
+                  f"indeks {pct(a.indeks[q - 1]):.2f} ({a.kategori[q - 1]}), "
+                  f"biaya kebutuhan Rp {s.kebutuhan.biaya:,}".replace(",", "."))
+    idx = ev.result.indeks_daerah[q - 1]
+    if idx is not None:
+        con.print(f"Indeks daerah TW{q}: {pct(idx):.2f} ({ev.result.kategori_daerah[q - 1]})")
+
+
+def cmd_konsolidasi(args: argparse.Namespace) -> int:
+    from .consolidate.run import main as consolidate_main
+
+    return consolidate_main(args)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import run_demo
+
+    return run_demo(Path(args.dir))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="spm-xl", description="SPM Bidang Sosial: kebutuhan dan capaian dalam buku kerja "
+                                   "Excel standar.")
+    p.add_argument("--version", action="version", version=f"spm-xl {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="PERINTAH")
+
+    t = sub.add_parser("templat", aliases=["template"], help="tulis templat kosong")
+    t.add_argument("--tingkat", choices=["kabkota", "provinsi"], required=True)
+    t.add_argument("--kode", help="Kode Wilayah Kemendagri, mis. 74.06 atau 74")
+    t.add_argument("--tahun", type=int, required=True)
+    t.add_argument("--format", choices=["xlsx", "xlsm"], default="xlsx",
+                   help="xlsm: dengan tombol Periksa Data dan Hitung Ulang (xlwings)")
+    t.add_argument("-o", "--output")
+    t.set_defaults(func=cmd_templat)
+
+    c = sub.add_parser("periksa", aliases=["check"], help="periksa data buku kerja")
+    c.add_argument("file")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=cmd_periksa)
+
+    h = sub.add_parser("hitung", aliases=["compute"], help="periksa dan hitung, tulis hasil")
+    h.add_argument("file")
+    h.add_argument("--triwulan", type=int, choices=[1, 2, 3, 4])
+    h.add_argument("-o", "--output")
+    h.add_argument("--json", action="store_true")
+    h.set_defaults(func=cmd_hitung)
+
+    k = sub.add_parser("konsolidasi", aliases=["consolidate"],
+                       help="gabungkan buku kerja kab/kota menjadi buku kerja provinsi")
+    k.add_argument("inputs", nargs="+", metavar="BERKAS_ATAU_FOLDER")
+    k.add_argument("-o", "--output", required=True)
+    k.add_argument("--provinsi", help="buku kerja provinsi sendiri (P1-P5)")
+    k.add_argument("--kode-provinsi")
+    k.add_argument("--json", action="store_true")
+    k.add_argument("--sertakan-data-pribadi", action="store_true",
+                   help="sertakan nama dan NIK pada daftar duplikat (data pribadi!)")
+    k.set_defaults(func=cmd_konsolidasi)
+
+    d = sub.add_parser("demo", help="buat provinsi sintetis, hitung dan konsolidasikan")
+    d.add_argument("dir", nargs="?", default="spm-xl-demo")
+    d.set_defaults(func=cmd_demo)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except UnusableWorkbook as e:
+        where = " ".join(x for x in (e.sheet and f"[{e.sheet}]", e.sel) if x)
+        _console().print(f"[red]Galat:[/] {where + ' ' if where else ''}{e.pesan}", markup=True)
+        if getattr(args, "json", False):
+            _emit_json({"galat": e.pesan, "sheet": e.sheet, "sel": e.sel})
+        return EXIT_UNUSABLE
+    except KeyboardInterrupt:
+        _console().print("Dibatalkan.")
+        return 130
+    except Exception as e:  # last resort: a clear sentence, never a traceback
+        if os.environ.get("SPM_XL_DEBUG"):
+            raise
+        _console().print(f"[red]Galat tak terduga:[/] {type(e).__name__}. Berkas masukan tidak "
+                         "diubah. Jalankan dengan SPM_XL_DEBUG=1 untuk rinciannya.", markup=True)
+        return EXIT_UNUSABLE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""The input fingerprint stamped on every output sheet, to detect stale results.
+
+It hashes what was *read* (identity, settings, prices, budget, recipient rows), not the
+file's bytes, so re-saving or restyling a workbook does not make its results stale while
+any changed value does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from .records import WorkbookData
+
+
+def fingerprint(data: WorkbookData) -> str:
+    """A short hex digest of every input value the engine and the checks use."""
+    h = hashlib.sha256()
+
+    def feed(*parts: object) -> None:
+        h.update(repr(parts).encode("utf-8"))
+        h.update(b"\x1f")
+
+    feed(data.identity, data.settings)
+    for key in sorted(data.prices):
+        feed(key, data.prices[key].standar, data.prices[key].harga, data.prices[key].tersedia)
+    for key in sorted(data.budgets):
+        feed(data.budgets[key])
+    for code in sorted(data.services):
+        rows = data.services[code]
+        feed(code, rows.items, rows.rows)
+        h.update(rows.status.tobytes())
+        for label in sorted(rows.person):
+            feed(label, rows.person[label])
+    return h.hexdigest()[:20]
