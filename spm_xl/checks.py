@@ -109,8 +109,8 @@ def _budget(data: WorkbookData) -> Iterator[Finding]:
         spent = sum(entry.realisasi)
         if spent > entry.alokasi:
             yield Finding("peringatan", "realisasi_lebih",
-                          f"Realisasi {code} (Rp {spent:,}) melebihi alokasi (Rp {entry.alokasi:,})."
-                          .replace(",", "."), labels.ANGGARAN)
+                          f"Realisasi {code} (Rp {spent:,}) melebihi alokasi "
+                          f"(Rp {entry.alokasi:,}).".replace(",", "."), labels.ANGGARAN)
 
 
 def _recipients(rows: ServiceRows, year: int, seen: dict[str, list[str]],
@@ -136,7 +136,8 @@ def _recipients(rows: ServiceRows, year: int, seen: dict[str, list[str]],
         info, problems = check_nik(niks[i], year)
         yield from _cell_findings(problems, sheet, f"{nik_col}{row}", niks[i])
         yield from _cell_findings(check_kk(kks[i]), sheet, f"{kk_col}{row}", kks[i])
-        birth = births[i] if isinstance(births[i], date) else None
+        raw_birth = births[i]
+        birth: date | None = raw_birth if isinstance(raw_birth, date) else None
         if info is not None:
             if info.nik in first_row_of:
                 yield Finding("galat", "nik_ganda",
@@ -149,22 +150,21 @@ def _recipients(rows: ServiceRows, year: int, seen: dict[str, list[str]],
             if birth is not None and birth != info.lahir:
                 yield Finding("peringatan", "nik_tanggal_beda",
                               f"Tanggal lahir {birth:%d-%m-%Y} berbeda dengan yang tersirat di NIK "
-                              f"({info.lahir:%d-%m-%Y}).", sheet,
-                              f"{cols.get(labels.D_LAHIR, '')}{row}")
+                              f"({info.lahir:%d-%m-%Y}).", sheet, _cell(cols, labels.D_LAHIR, row))
             sex = sexes[i]
             if isinstance(sex, str) and sex.strip().upper() in ("L", "P") \
                     and sex.strip().upper() != info.jenis_kelamin:
                 yield Finding("peringatan", "nik_jk_beda",
                               f"Jenis kelamin '{sex}' berbeda dengan yang tersirat di NIK "
-                              f"({info.jenis_kelamin}).", sheet, f"{cols.get(labels.D_JK, '')}{row}")
+                              f"({info.jenis_kelamin}).", sheet, _cell(cols, labels.D_JK, row))
             birth = birth or info.lahir
-        elif niks[i] is None and isinstance(names[i], str) and birth is not None:
-            key = (" ".join(names[i].lower().split()), birth)
+        elif niks[i] is None and isinstance(name := names[i], str) and birth is not None:
+            key = (" ".join(name.lower().split()), birth)
             if key in by_name:
                 yield Finding("peringatan", "nama_lahir_ganda",
                               f"Tanpa NIK, nama dan tanggal lahir sama dengan baris {by_name[key]};"
                               " periksa apakah orang yang sama tercatat dua kali.", sheet,
-                              f"{cols.get(labels.D_NAMA, '')}{row}")
+                              _cell(cols, labels.D_NAMA, row))
             else:
                 by_name[key] = row
         if birth is not None:
@@ -172,11 +172,11 @@ def _recipients(rows: ServiceRows, year: int, seen: dict[str, list[str]],
             if rows.kode in ELDERLY and age < 60:
                 yield Finding("peringatan", "usia_lansia",
                               f"Umur {age} tahun pada awal tahun {year}; layanan lanjut usia untuk "
-                              "umur 60 tahun ke atas.", sheet, f"{cols.get(labels.D_LAHIR, '')}{row}")
+                              "umur 60 tahun ke atas.", sheet, _cell(cols, labels.D_LAHIR, row))
             if rows.kode in CHILDREN and age >= 18:
                 yield Finding("peringatan", "usia_anak",
-                              f"Umur {age} tahun pada awal tahun {year}; layanan anak untuk umur di "
-                              "bawah 18 tahun.", sheet, f"{cols.get(labels.D_LAHIR, '')}{row}")
+                              f"Umur {age} tahun pada awal tahun {year}; layanan anak untuk umur "
+                              "di bawah 18 tahun.", sheet, _cell(cols, labels.D_LAHIR, row))
     yield from _disaster_events(rows, disaster_limit)
 
 
@@ -194,6 +194,11 @@ def _disaster_events(rows: ServiceRows, limit: int) -> Iterator[Finding]:
             yield Finding("peringatan", "bencana_melebihi_ambang",
                           f"Kejadian bencana '{name}' memiliki {n} korban (> {limit}); "
                           "koordinasikan penanganannya dengan provinsi.", rows.sheet)
+
+
+def _cell(columns: dict[str, str], label: str, row: int) -> str | None:
+    col = columns.get(label)
+    return f"{col}{row}" if col else None
 
 
 def _cell_findings(problems: list[Problem], sheet: str, cell: str,

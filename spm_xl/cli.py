@@ -67,8 +67,10 @@ def cmd_templat(args: argparse.Namespace) -> int:
         raise UnusableWorkbook(f"Nama berkas keluaran {out.name} harus berakhiran .{ext}.")
     from .book.atomic import atomic_write
 
-    atomic_write(out, lambda tmp: build_template(tmp, level=level, kode=args.kode,
-                                                 tahun=args.tahun, fmt=ext), backup=out.exists())
+    def produce(tmp: Path) -> None:
+        build_template(tmp, level=level, kode=args.kode, tahun=args.tahun, fmt=ext)
+
+    atomic_write(out, produce, backup=out.exists())
     _console().print(f"Templat ditulis: {out}")
     return EXIT_OK
 

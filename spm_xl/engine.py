@@ -105,8 +105,8 @@ def region_index(achievements: list[Achievement], settings: Settings) -> tuple[F
     """Indeks daerah(q): mean of the service indices that have a target (or count as 100)."""
     indices: list[Fraction | None] = []
     for q in range(4):
-        values = [a.indeks[q] for a in achievements if a.indeks[q] is not None]
-        indices.append(sum(values, Fraction(0)) / len(values) if values else None)  # type: ignore[arg-type]
+        values = [i for a in achievements if (i := a.indeks[q]) is not None]
+        indices.append(sum(values, Fraction(0)) / len(values) if values else None)
     quad: FQuad = (indices[0], indices[1], indices[2], indices[3])
     return quad, tuple(category(i, settings) for i in quad)  # type: ignore[return-value]
 
@@ -124,6 +124,8 @@ class ItemNeed:
     biaya: int  # kekurangan x harga, Rp
     sisa: int  # still-owed recipients x standard x harga, Rp
     belum: int  # recipients still marked Butuh
+    #: recipients whose item was delivered by the end of quarter q (cumulative), for the report
+    terpenuhi: Quad = (0, 0, 0, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,8 +138,11 @@ class ServiceNeeds:
 
 def needs(rows: ServiceRows, prices: dict[tuple[str, str], Price]) -> ServiceNeeds:
     """Volume, shortfall, cost and remaining cost per item of one service."""
-    needed_per_item = (rows.status != NOT_NEEDED).sum(axis=0)
+    needed = rows.status != NOT_NEEDED
+    needed_per_item = needed.sum(axis=0)
     open_per_item = (rows.status == BUTUH).sum(axis=0)
+    # BUTUH (9) is never <= 4, so this counts delivered items only
+    done_per_item = [(needed & (rows.status <= q)).sum(axis=0) for q in QUARTERS]
     out: list[ItemNeed] = []
     for j, item in enumerate(rows.items):
         price = prices.get((rows.kode, item))
@@ -149,7 +154,8 @@ def needs(rows: ServiceRows, prices: dict[tuple[str, str], Price]) -> ServiceNee
         volume = n * standard
         shortfall = max(Decimal(0), volume - available)
         out.append(ItemNeed(item, n, standard, volume, available, shortfall, unit,
-                            rupiah(shortfall * unit), rupiah(still * standard * unit), still))
+                            rupiah(shortfall * unit), rupiah(still * standard * unit), still,
+                            _quad([int(d[j]) for d in done_per_item])))
     return ServiceNeeds(rows.kode, tuple(out), sum(i.biaya for i in out), sum(i.sisa for i in out))
 
 

@@ -21,13 +21,14 @@ def fingerprint(data: WorkbookData) -> str:
         h.update(b"\x1f")
 
     feed(data.identity, data.settings)
-    for key in sorted(data.prices):
-        feed(key, data.prices[key].standar, data.prices[key].harga, data.prices[key].tersedia)
-    for key in sorted(data.budgets):
-        feed(data.budgets[key])
-    for code in sorted(data.services):
-        rows = data.services[code]
-        feed(code, rows.items, rows.rows)
+    for pair in sorted(data.prices):
+        p = data.prices[pair]
+        feed(pair, p.standar, p.harga, p.tersedia)
+    for code in sorted(data.budgets):
+        feed(data.budgets[code])
+    for service in sorted(data.services):
+        rows = data.services[service]
+        feed(service, rows.items, rows.rows)
         h.update(rows.status.tobytes())
         for label in sorted(rows.person):
             feed(label, rows.person[label])

@@ -111,7 +111,8 @@ def check_kk(raw: object) -> list[Problem]:
         return [("peringatan", problem[1].replace("nik", "kk"), problem[2])]
     if text is None or _DIGITS16.match(text):
         return []
-    return [("peringatan", "kk_panjang", f"No KK harus 16 digit angka; tertulis {len(text)} karakter.")]
+    return [("peringatan", "kk_panjang",
+             f"No KK harus 16 digit angka; tertulis {len(text)} karakter.")]
 
 
 @lru_cache(maxsize=65536)

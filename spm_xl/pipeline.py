@@ -10,6 +10,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .catalogue import load_catalogue
@@ -18,6 +19,9 @@ from .engine import RegionResult, compute
 from .findings import Finding, sort_findings
 from .fingerprint import fingerprint
 from .records import Stamp, WorkbookData
+
+if TYPE_CHECKING:
+    from xlsxwriter.workbook import Workbook
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +73,8 @@ def compute_file(path: Path, out: Path | None = None, *,
     st = stamp(ev.sidik)
     cat = load_catalogue()
 
-    def render(wb: object) -> None:
-        render_outputs(wb, identity=ev.data.identity, result=ev.result,  # type: ignore[arg-type]
+    def render(wb: Workbook) -> None:
+        render_outputs(wb, identity=ev.data.identity, result=ev.result,
                        findings=ev.findings, stamp=st, catalogue=cat)
 
     atomic_write(target, lambda tmp: write_output_sheets(path, tmp, render),

@@ -48,9 +48,9 @@ def synthetic_nik(rng: random.Random, kabkota: str, born: date, female: bool) ->
 
 def _status(rng: random.Random, quarter: int, variants: bool) -> str:
     roll = rng.random()
-    if roll < 0.55:
+    if roll < 0.6:
         return ""
-    if roll < 0.7:
+    if roll < 0.68:
         return rng.choice(("Butuh", "butuh")) if variants else "Butuh"
     q = rng.randint(1, quarter)
     if not variants or rng.random() < 0.85:
@@ -72,7 +72,7 @@ def recipients(service: str, n: int, *, kabkota: str, year: int, quarter: int, s
     rows: list[dict[str, object]] = []
     for i in range(n):
         female = rng.random() < 0.5
-        born = start - timedelta(days=rng.randint(lo * 365 + 1, hi * 365 + 300))
+        born = start - timedelta(days=rng.randint(lo * 366 + 1, hi * 365 + 300))
         nik = synthetic_nik(rng, kabkota, born, female)
         row: dict[str, object] = {
             labels.D_NO: i + 1,

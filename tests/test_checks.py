@@ -9,8 +9,16 @@ import numpy as np
 
 from spm_xl import labels
 from spm_xl.checks import check_workbook
-from spm_xl.records import (BUTUH, Budget, Identity, Price, ServiceRows, Stamp, WorkbookData,
-                            default_settings)
+from spm_xl.records import (
+    BUTUH,
+    Budget,
+    Identity,
+    Price,
+    ServiceRows,
+    Stamp,
+    WorkbookData,
+    default_settings,
+)
 
 NIK = "7406011508950001"  # synthetic, male, born 15-08-1995
 
@@ -76,7 +84,8 @@ def test_age_checks_for_elders_and_children() -> None:
 def test_birth_date_and_sex_differing_from_the_nik_are_warnings() -> None:
     p = {labels.D_NIK: NIK, labels.D_LAHIR: date(1995, 8, 16), labels.D_JK: "P"}
     f = found(book(sheet("K1", [p], [[1]])))
-    assert ("peringatan", "nik_tanggal_beda", "F2") in f and ("peringatan", "nik_jk_beda", "E2") in f
+    assert ("peringatan", "nik_tanggal_beda", "F2") in f
+    assert ("peringatan", "nik_jk_beda", "E2") in f
 
 
 def test_rows_without_nik_are_matched_by_name_and_birth_date() -> None:

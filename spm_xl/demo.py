@@ -1,0 +1,90 @@
+"""``spm-xl demo``: a synthetic province, computed and consolidated end to end.
+
+Sulawesi Tenggara (74) with several district workbooks of realistic size and realistic mess
+(NIKs typed as numbers, duplicates, people without items, prices left at 0, title rows above
+the header), each computed like an admin would, then consolidated like the province would.
+Every NIK is synthetic (``spm_xl.synthetic``).
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from .book.template import Fill, build_template
+from .catalogue import load_catalogue
+from .synthetic import Mess, recipients
+
+PROVINCE = "74"
+YEAR = 2026
+QUARTER = 2
+#: (kab/kota code, recipients per service K1..K5, title rows the admin added)
+DISTRICTS = (
+    ("74.01", (900, 1200, 1500, 150, 600), 0),
+    ("74.02", (1400, 1800, 2200, 300, 900), 2),
+    ("74.05", (700, 900, 1300, 120, 400), 0),
+    ("74.06", (500, 800, 900, 80, 1200), 1),
+    ("74.71", (1100, 1500, 1600, 600, 300), 0),
+    ("74.72", (300, 400, 500, 200, 100), 3),
+)
+#: typical unit prices in Rp (a region's own standard price list would be used in reality)
+PRICES = {"permakanan": 15_000, "sandang": 250_000, "alat_bantu": 1_500_000,
+          "perbekalan_kesehatan": 350_000, "bimbingan_fmss": 200_000,
+          "bimbingan_keluarga": 150_000, "dokumen_kependudukan": 50_000,
+          "akses_layanan": 100_000, "penelusuran_keluarga": 300_000,
+          "reunifikasi": 750_000, "rujukan": 200_000, "penampungan": 60_000,
+          "kelompok_rentan": 400_000, "psikososial": 250_000, "pengasuhan": 300_000,
+          "asrama": 40_000, "bimbingan_keterampilan": 200_000, "pemulangan": 1_000_000,
+          "pemulasaraan": 2_500_000}
+
+
+def district_fill(kode: str, sizes: tuple[int, ...], title_rows: int, seed: int) -> Fill:
+    """One district's synthetic data with a little of every kind of everyday mess."""
+    rng = random.Random(seed)
+    services = load_catalogue().services("kabkota")
+    zero = {rng.choice(("alat_bantu", "rujukan", "psikososial"))} if seed % 2 else set()
+    rows = {}
+    for svc, n in zip(services, sizes, strict=True):
+        mess = Mess(numeric_nik=rng.randint(0, 3), duplicate_nik=rng.randint(0, 2),
+                    missing_nik=rng.randint(0, n // 50 + 1), no_items=rng.randint(0, 2))
+        rows[svc.kode] = recipients(svc.kode, n, kabkota=kode, year=YEAR, quarter=QUARTER,
+                                    seed=seed, mess=mess)
+    prices = {(s.kode, item.kode): (0 if item.kode in zero else PRICES[item.kode])
+              for s in services for item in load_catalogue().items(s.kode)}
+    budgets = {}
+    for s, n in zip(services, sizes, strict=True):
+        alloc = n * rng.randint(400, 900) * 1000
+        spent = [alloc * rng.randint(10, 30) // 100 for _ in range(QUARTER)] + [0] * (4 - QUARTER)
+        budgets[s.kode] = (alloc, (spent[0], spent[1], spent[2], spent[3]))
+    return Fill(triwulan=QUARTER, rows=rows, prices=prices, budgets=budgets,
+                title_rows=title_rows, admin="Admin SPM (demo)")
+
+
+def run_demo(folder: Path) -> int:
+    """Write, compute and consolidate the demo province; print where to look."""
+    from rich.console import Console
+
+    from .consolidate.run import consolidate_paths
+    from .pipeline import compute_file
+
+    con = Console(stderr=True, highlight=False)
+    districts = folder / "kabkota"
+    districts.mkdir(parents=True, exist_ok=True)
+    con.print(f"Membuat {len(DISTRICTS)} buku kerja kab/kota sintetis di {districts} …")
+    paths = []
+    for i, (kode, sizes, title_rows) in enumerate(DISTRICTS):
+        path = districts / f"SPM-Sosial-{kode.replace('.', '')}-{YEAR}.xlsx"
+        build_template(path, level="kabkota", kode=kode, tahun=YEAR, fmt="xlsx",
+                       fill=district_fill(kode, sizes, title_rows, seed=i + 1))
+        ev, _ = compute_file(path)
+        idx = ev.result.indeks_daerah[QUARTER - 1]
+        shown = f"{float(idx):.2f}" if idx is not None else "-"
+        con.print(f"  {kode} {ev.data.identity.nama}: {sum(sizes)} penerima, indeks TW"
+                  f"{QUARTER} {shown}, {sum(f.tingkat == 'galat' for f in ev.findings)} galat")
+        paths.append(path)
+    out = folder / f"SPM-Sosial-Provinsi-{PROVINCE}-{YEAR}-TW{QUARTER}.xlsx"
+    con.print("Mengonsolidasikan …")
+    code = consolidate_paths([districts], out, kode_provinsi=PROVINCE)
+    con.print(f"\nSelesai. Lihat:\n  buku kerja kab/kota (sheet Capaian, Kebutuhan, Pemeriksaan): "
+              f"{districts}\n  buku kerja provinsi: {out}")
+    return 0 if code in (0, 1) else code
