@@ -1,0 +1,708 @@
+"""The workbook reader: one .xlsx/.xlsm -> ``WorkbookData`` (SPEC 3).
+
+python-calamine reads cell values only (cached formula results; no macro ever runs, no
+formula is evaluated) at Rust speed. Tables are found by their header labels within the
+first ``labels.HEADER_SEARCH_ROWS`` rows and columns by label, so title rows, moved columns
+and the admin's own extra columns do not matter. A bad cell becomes a ``Finding``; only a
+file that cannot be read at all raises ``UnusableWorkbook``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from itertools import chain, repeat
+from operator import itemgetter
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+from python_calamine import CalamineWorkbook, SheetTypeEnum
+
+from .. import labels
+from ..catalogue import Catalogue, Item, Level, Service, ZeroTargetRule, load_catalogue
+from ..findings import Finding, Severity, UnusableWorkbook
+from ..records import (
+    BUTUH,
+    Budget,
+    Identity,
+    Price,
+    ServiceRows,
+    Settings,
+    Stamp,
+    StatusMatrix,
+    WorkbookData,
+    default_settings,
+)
+from .cells import (
+    STATUS_EXACT,
+    display_value,
+    parse_date,
+    parse_decimal,
+    parse_int,
+    parse_quarter,
+    parse_rupiah,
+    parse_status,
+    parse_text,
+    status_key,
+)
+from .safe import check_container
+
+T = TypeVar("T")
+Grid = list[list[object]]
+Merge = tuple[tuple[int, int], tuple[int, int]]
+
+#: person columns kept exactly as the cell holds them (the checks must see a numeric NIK)
+RAW_COLUMNS = (labels.D_NO, labels.D_NIK, labels.D_KK)
+DATE_COLUMNS = (labels.D_LAHIR, labels.D_ASESMEN, labels.D_TGL_KEJADIAN)
+#: a missing column of these is a warning, any other missing column an error
+OPTIONAL_COLUMNS = (labels.D_NO, labels.D_KETERANGAN)
+SERVICE_KEYS = (labels.D_NIK, labels.D_NAMA)
+HARGA_KEYS = (labels.H_LAYANAN, labels.H_ITEM_KODE, labels.H_HARGA)
+ANGGARAN_KEYS = (labels.A_LAYANAN, labels.A_ALOKASI)
+
+_LEVELS: dict[str, Level] = {
+    **dict.fromkeys(("kabupaten/kota", "kab/kota", "kab./kota", "kabkota", "kabupaten",
+                     "kota", "kab"), "kabkota"),
+    **dict.fromkeys(("provinsi", "propinsi", "prov", "prov."), "provinsi"),
+}
+
+
+@dataclass(slots=True)
+class _Sheet:
+    name: str
+    grid: Grid
+    merged: list[Merge] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Header:
+    row: int  # 0-based index in the grid
+    columns: dict[str, int]  # label -> 0-based column
+
+
+@dataclass(slots=True)
+class _Ctx:
+    """One read of one workbook: the open book and the findings collected so far."""
+    wb: CalamineWorkbook
+    berkas: str
+    names: list[str]
+    findings: list[Finding] = field(default_factory=list)
+    #: raw text -> status; only str keys, so True never meets the key 1
+    status_cache: dict[object, int] = field(
+        default_factory=lambda: {k: v for k, v in STATUS_EXACT.items()})
+    status_errors: dict[str, str] = field(default_factory=dict)
+
+
+def read_workbook(path: Path) -> WorkbookData:
+    """Read one workbook's inputs; raises ``UnusableWorkbook`` when that is impossible."""
+    check_container(path)
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types, never for a good file
+        raise UnusableWorkbook(f"Berkas '{path.name}' tidak dapat dibaca sebagai buku kerja "
+                               f"Excel ({_detail(exc)}).") from exc
+    with wb:
+        names = [m.name for m in wb.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+        return _read(_Ctx(wb, path.name, names))
+
+
+def _read(ctx: _Ctx) -> WorkbookData:
+    cat = load_catalogue()
+    ident_name = _require_sheet(ctx, labels.IDENTITAS)
+    identity = _identity(ctx, _load(ctx, ident_name))
+    level = cat.services(identity.tingkat)
+    sheets = {s.kode: _require_sheet(ctx, s.sheet, s.kode) for s in level}
+    settings = _settings(ctx, _optional_sheet(ctx, labels.KONFIGURASI))
+    prices = _prices(ctx, _optional_sheet(ctx, labels.HARGA), cat)
+    budgets = _budgets(ctx, _optional_sheet(ctx, labels.ANGGARAN), cat)
+    services = {s.kode: _service(ctx, _load(ctx, sheets[s.kode]), s, cat.items(s.kode))
+                for s in level}
+    return WorkbookData(identity, settings, prices, budgets, services, ctx.findings,
+                        _stamps(ctx))
+
+
+# --- sheets -----------------------------------------------------------------------------
+
+def _find_sheet(ctx: _Ctx, wanted: str) -> str | None:
+    if wanted in ctx.names:
+        return wanted
+    key = _norm(wanted)
+    for name in ctx.names:
+        if _norm(name) == key:
+            _note(ctx, "peringatan", "nama_sheet_berbeda",
+                  f"Sheet '{name}' dibaca sebagai '{wanted}'; kembalikan namanya persis "
+                  f"'{wanted}' seperti di templat.", name)
+            return name
+    return None
+
+
+def _require_sheet(ctx: _Ctx, wanted: str, code: str | None = None) -> str:
+    found = _find_sheet(ctx, wanted)
+    if found is not None:
+        return found
+    msg = f"Sheet '{wanted}' tidak ada di berkas '{ctx.berkas}'."
+    guess = _renamed_guess(ctx, wanted, code)
+    if guess:
+        msg += (f" Sheet '{guess}' tampaknya sheet tersebut yang diganti namanya; "
+                f"kembalikan namanya menjadi '{wanted}'.")
+    else:
+        msg += f" Sheet yang ada: {', '.join(repr(n) for n in ctx.names) or '-'}."
+    raise UnusableWorkbook(msg, sheet=wanted)
+
+
+def _renamed_guess(ctx: _Ctx, wanted: str, code: str | None) -> str | None:
+    cat = load_catalogue()
+    known = {_norm(n) for n in (labels.PETUNJUK, labels.IDENTITAS, labels.HARGA,
+                                labels.ANGGARAN, labels.KONFIGURASI, *labels.OUTPUT_SHEETS,
+                                *(s.sheet for s in cat.layanan))}
+    others = [n for n in ctx.names if _norm(n) not in known]
+    if code:
+        prefixed = [n for n in others if re.match(rf"{code.lower()}(?![0-9])", _norm(n))]
+        if prefixed:
+            return prefixed[0]
+    close = difflib.get_close_matches(_norm(wanted), [_norm(n) for n in others], 1, 0.6)
+    return next((n for n in others if close and _norm(n) == close[0]), None)
+
+
+def _optional_sheet(ctx: _Ctx, wanted: str) -> _Sheet | None:
+    found = _find_sheet(ctx, wanted)
+    return _load(ctx, found) if found is not None else None
+
+
+def _load(ctx: _Ctx, name: str) -> _Sheet:
+    try:
+        sheet = ctx.wb.get_sheet_by_name(name)
+        grid: Grid = sheet.to_python(skip_empty_area=False)  # type: ignore[assignment]
+        merged = sheet.merged_cell_ranges or []
+    except Exception as exc:  # a broken part inside a zip that is otherwise sound
+        raise UnusableWorkbook(f"Sheet '{name}' di berkas '{ctx.berkas}' rusak dan tidak "
+                               "dapat dibaca. Minta kiriman ulang atau buka di Excel dan "
+                               f"simpan ulang ({_detail(exc)}).", sheet=name) from exc
+    width = max((len(r) for r in grid), default=0)
+    for r in grid:
+        if len(r) < width:
+            r.extend([""] * (width - len(r)))
+    return _Sheet(name, grid, list(merged))
+
+
+def _note(ctx: _Ctx, tingkat: Severity, kode: str, pesan: str, sheet: str | None = None,
+          sel: str | None = None, nilai: object = None) -> None:
+    shown = None if nilai is None else display_value(nilai)
+    ctx.findings.append(Finding(tingkat, kode, pesan, sheet, sel, shown))
+
+
+# --- Identitas ----------------------------------------------------------------------------
+
+def _identity(ctx: _Ctx, sheet: _Sheet) -> Identity:
+    values = _label_values(sheet.grid, labels.IDENTITAS_LABELS)
+    name = sheet.name
+
+    def raw(label: str) -> object:
+        return values[label][0] if label in values else None
+
+    def cell(label: str) -> str | None:
+        return f"B{values[label][1] + 1}" if label in values else None
+
+    tingkat = _LEVELS.get(status_key(parse_text(raw(labels.ID_TINGKAT)) or ""))
+    if tingkat is None:
+        shown = display_value(raw(labels.ID_TINGKAT))
+        raise UnusableWorkbook(
+            f"Tingkat di sheet {name} berkas '{ctx.berkas}' "
+            f"{'kosong' if not shown else repr(shown) + ' tidak dikenal'}; isi "
+            "'Kabupaten/Kota' atau 'Provinsi'.", sheet=name, sel=cell(labels.ID_TINGKAT))
+    tahun, error = parse_int(raw(labels.ID_TAHUN))
+    if tahun is None:
+        raise UnusableWorkbook(
+            f"Tahun di sheet {name} berkas '{ctx.berkas}' kosong atau tidak terbaca"
+            f"{'' if error is None else ' (' + error + ')'}; isi tahun, misalnya 2026.",
+            sheet=name, sel=cell(labels.ID_TAHUN))
+    triwulan, error = parse_quarter(raw(labels.ID_TRIWULAN))
+    if triwulan is None:
+        _note(ctx, "galat", "triwulan_tidak_valid",
+              f"{error} Sementara dihitung sebagai Triwulan I.", name,
+              cell(labels.ID_TRIWULAN), raw(labels.ID_TRIWULAN))
+        triwulan = 1
+    kode = _region_code(ctx, raw(labels.ID_KODE), name, cell(labels.ID_KODE))
+    versi = raw(labels.ID_VERSI)
+    return Identity(
+        tingkat, kode, parse_text(raw(labels.ID_NAMA)) or "",
+        parse_text(raw(labels.ID_PROVINSI)) or "", tahun, triwulan,
+        parse_text(raw(labels.ID_ADMIN)) or "",
+        repr(versi) if isinstance(versi, float) else parse_text(versi) or "")
+
+
+def _region_code(ctx: _Ctx, raw: object, sheet: str, sel: str | None) -> str:
+    """Kode Wilayah as text; a number is converted only when no digit can have been lost."""
+    if not isinstance(raw, (int, float)) or isinstance(raw, bool):
+        return parse_text(raw) or ""
+    if float(raw).is_integer():
+        return str(int(raw))
+    text = repr(float(raw))
+    if not re.fullmatch(r"\d{2}\.\d{2}", text):
+        _note(ctx, "galat", "kode_wilayah_angka",
+              f"Kode Wilayah tersimpan sebagai angka {text}, sehingga nol di belakang "
+              "bisa hilang (74.1 bisa berarti 74.10). Format sel sebagai Teks lalu "
+              "ketik ulang kodenya, misalnya 74.06.", sheet, sel, text)
+    return text
+
+
+# --- Konfigurasi --------------------------------------------------------------------------
+
+def _settings(ctx: _Ctx, sheet: _Sheet | None) -> Settings:
+    base = default_settings()
+    if sheet is None:
+        _note(ctx, "info", "konfigurasi_default",
+              f"Sheet {labels.KONFIGURASI} tidak ada; dipakai pengaturan bawaan.")
+        return base
+    ladder_labels = [f"{labels.K_AMBANG_PREFIX}{label}" for _, label in base.kategori]
+    wanted = (labels.K_BOBOT_PENERIMA, labels.K_BOBOT_MUTU, labels.K_TANPA_SASARAN,
+              labels.K_AMBANG_BENCANA, *ladder_labels)
+    values = _label_values(sheet.grid, wanted)
+
+    def get(label: str, parse: Callable[[object], tuple[T | None, str | None]],
+            valid: Callable[[T], bool], hint: str) -> T | None:
+        if label not in values:
+            return None
+        raw, row = values[label]
+        value, error = parse(raw)
+        if error is None and value is not None and not valid(value):
+            error = f"Nilai '{display_value(raw)}' {hint}."
+        if error is not None:
+            _note(ctx, "galat", "konfigurasi_tidak_valid",
+                  f"{label}: {error} Dipakai nilai bawaan.", sheet.name, f"B{row + 1}",
+                  raw)
+            return None
+        return value
+
+    def in_unit(d: Decimal) -> bool:
+        return 0 <= d <= 1
+
+    w_a = get(labels.K_BOBOT_PENERIMA, _parse_weight, in_unit, "harus antara 0 dan 1")
+    w_b = get(labels.K_BOBOT_MUTU, _parse_weight, in_unit, "harus antara 0 dan 1")
+    w_a = w_a if w_a is not None else (1 - w_b if w_b is not None else base.bobot_penerima)
+    w_b = w_b if w_b is not None else 1 - w_a
+    if w_a + w_b != 1:
+        _note(ctx, "galat", "konfigurasi_tidak_valid",
+              f"{labels.K_BOBOT_PENERIMA} + {labels.K_BOBOT_MUTU} = {w_a + w_b}, "
+              "harus 1. Dipakai bobot bawaan.", sheet.name)
+        w_a, w_b = base.bobot_penerima, base.bobot_mutu
+
+    ladder = []
+    for (default, label), row_label in zip(base.kategori, ladder_labels, strict=True):
+        value = get(row_label, parse_decimal, lambda d: 0 <= d <= 100,
+                    "harus antara 0 dan 100")
+        ladder.append((default if value is None else value, label))
+    steps = [t for t, _ in ladder]
+    if any(a <= b for a, b in zip(steps, steps[1:], strict=False)) or steps[-1] != 0:
+        _note(ctx, "galat", "konfigurasi_tidak_valid",
+              "Ambang kategori harus menurun dari atas ke bawah dan ambang terakhir 0. "
+              "Dipakai ambang bawaan.", sheet.name)
+        ladder = list(base.kategori)
+
+    rule: ZeroTargetRule | None = get(labels.K_TANPA_SASARAN, _parse_zero_rule,
+                                      _always, "")
+    limit = get(labels.K_AMBANG_BENCANA, parse_int, lambda n: n > 0, "harus lebih dari 0")
+    return Settings(w_a, w_b, tuple(ladder), rule or base.tanpa_sasaran,
+                    limit or base.ambang_bencana)
+
+
+# --- Harga Satuan and Anggaran -------------------------------------------------------------
+
+def _prices(ctx: _Ctx, sheet: _Sheet | None, cat: Catalogue) -> dict[tuple[str, str], Price]:
+    if sheet is None:
+        _note(ctx, "galat", "sheet_hilang", f"Sheet {labels.HARGA} tidak ada; biaya "
+              "kebutuhan tidak dapat dihitung.", labels.HARGA)
+        return {}
+    head = _header(ctx, sheet, labels.HARGA_HEADERS, HARGA_KEYS)
+    _missing_columns(ctx, sheet, head, (labels.H_STANDAR, labels.H_TERSEDIA))
+    cols = head.columns
+    by_label = {_label_key(i.label): i for i in cat.item}
+    by_code = {i.kode: i for i in cat.item}
+    out: dict[tuple[str, str], Price] = {}
+    for r in range(head.row + 1, len(sheet.grid)):
+        row = sheet.grid[r]
+        layanan = parse_text(row[cols[labels.H_LAYANAN]])
+        item_text = parse_text(row[cols[labels.H_ITEM_KODE]])
+        if layanan is None and item_text is None:
+            continue
+        item = by_code.get(item_text or "") or by_label.get(_label_key(item_text or ""))
+        code = (layanan or "").upper()
+        excel_row = r + 1
+        if item is None or code not in item.standar:
+            _note(ctx, "peringatan", "kode_tidak_dikenal",
+                  f"Baris {excel_row}: layanan '{layanan or ''}' / item "
+                  f"'{item_text or ''}' tidak ada di katalog; baris diabaikan.",
+                  sheet.name, f"A{excel_row}")
+            continue
+        if (code, item.kode) in out:
+            _note(ctx, "galat", "harga_ganda",
+                  f"Baris {excel_row}: harga {code} / {item.label} sudah ada di baris "
+                  "sebelumnya; yang dipakai baris pertama.", sheet.name, f"A{excel_row}")
+            continue
+        standar = _number(ctx, sheet, row, r, cols.get(labels.H_STANDAR), parse_decimal)
+        harga = _number(ctx, sheet, row, r, cols[labels.H_HARGA], parse_rupiah)
+        tersedia = _number(ctx, sheet, row, r, cols.get(labels.H_TERSEDIA), parse_decimal)
+        sumber = cols.get(labels.H_SUMBER)
+        out[(code, item.kode)] = Price(
+            code, item.kode, item.standar[code] if standar is None else standar,
+            harga or 0, tersedia or Decimal(0),
+            (parse_text(row[sumber]) or "") if sumber is not None else "",
+            f"{_col(cols[labels.H_HARGA])}{excel_row}")
+    return out
+
+
+def _budgets(ctx: _Ctx, sheet: _Sheet | None, cat: Catalogue) -> dict[str, Budget]:
+    if sheet is None:
+        _note(ctx, "galat", "sheet_hilang", f"Sheet {labels.ANGGARAN} tidak ada; anggaran "
+              "dianggap 0.", labels.ANGGARAN)
+        return {}
+    head = _header(ctx, sheet, labels.ANGGARAN_HEADERS, ANGGARAN_KEYS)
+    _missing_columns(ctx, sheet, head, labels.A_REALISASI)
+    cols = head.columns
+    codes = {s.kode for s in cat.layanan}
+    out: dict[str, Budget] = {}
+    for r in range(head.row + 1, len(sheet.grid)):
+        row = sheet.grid[r]
+        code = (parse_text(row[cols[labels.A_LAYANAN]]) or "").upper()
+        if not code:
+            continue
+        if code not in codes:
+            _note(ctx, "peringatan", "kode_tidak_dikenal",
+                  f"Baris {r + 1}: kode layanan '{code}' tidak dikenal; baris diabaikan.",
+                  sheet.name, f"A{r + 1}")
+            continue
+        if code in out:
+            _note(ctx, "galat", "anggaran_ganda",
+                  f"Baris {r + 1}: anggaran {code} sudah ada di baris sebelumnya; yang "
+                  "dipakai baris pertama.", sheet.name, f"A{r + 1}")
+            continue
+        alokasi = _number(ctx, sheet, row, r, cols[labels.A_ALOKASI], parse_rupiah) or 0
+        real = [_number(ctx, sheet, row, r, cols.get(label), parse_rupiah) or 0
+                for label in labels.A_REALISASI]
+        out[code] = Budget(code, alokasi, (real[0], real[1], real[2], real[3]))
+    return out
+
+
+def _number(ctx: _Ctx, sheet: _Sheet, row: list[object], r: int, c: int | None,
+            parse: Callable[[object], tuple[T | None, str | None]]) -> T | None:
+    """One numeric cell; a bad value is a finding and reads as empty."""
+    if c is None:
+        return None
+    raw = row[c]
+    value, error = parse(None if raw == "" else raw)
+    if error is not None:
+        ref = f"{_col(c)}{r + 1}"
+        _note(ctx, "galat", "angka_tidak_valid", f"Sel {ref}: {error}", sheet.name, ref, raw)
+    return value
+
+
+# --- tables ---------------------------------------------------------------------------------
+
+def _header(ctx: _Ctx, sheet: _Sheet, wanted: Sequence[str], keys: Sequence[str]) -> _Header:
+    """The header row: the one with the most known labels that has all key labels."""
+    by_key = _label_index(wanted)
+    best: _Header | None = None
+    closest: dict[str, int] = {}
+    duplicates: list[tuple[str, int, int]] = []
+    for r, row in enumerate(sheet.grid[:labels.HEADER_SEARCH_ROWS]):
+        cols: dict[str, int] = {}
+        dups: list[tuple[str, int, int]] = []
+        for c, value in enumerate(row):
+            label = _match_label(value, by_key) if isinstance(value, str) else None
+            if label is None:
+                continue
+            if label in cols:
+                dups.append((label, r, c))
+            else:
+                cols[label] = c
+        if len(cols) > len(closest):
+            closest = cols
+        if all(k in cols for k in keys) and (best is None or len(cols) > len(best.columns)):
+            best, duplicates = _Header(r, cols), dups
+    if best is None:
+        missing = ", ".join(f"'{k}'" for k in keys if k not in closest)
+        raise UnusableWorkbook(
+            f"Baris judul kolom di sheet '{sheet.name}' berkas '{ctx.berkas}' tidak "
+            f"ditemukan dalam {labels.HEADER_SEARCH_ROWS} baris pertama: label {missing} "
+            "tidak ada. Pastikan judul kolom sama dengan templat.", sheet=sheet.name)
+    for label, r, c in duplicates:
+        _note(ctx, "peringatan", "kolom_ganda",
+              f"Judul kolom '{label}' muncul lagi di {_col(c)}{r + 1}; yang dibaca "
+              f"kolom {_col(best.columns[label])}.", sheet.name, f"{_col(c)}{r + 1}")
+    _merged(ctx, sheet, best.row)
+    return best
+
+
+def _missing_columns(ctx: _Ctx, sheet: _Sheet, head: _Header, wanted: Sequence[str]) -> None:
+    for label in wanted:
+        if label not in head.columns:
+            severity: Severity = "peringatan" if label in OPTIONAL_COLUMNS else "galat"
+            _note(ctx, severity, "kolom_hilang",
+                  f"Kolom '{label}' tidak ditemukan di baris judul (baris "
+                  f"{head.row + 1}); tambahkan kembali kolom itu seperti di templat.",
+                  sheet.name, f"A{head.row + 1}")
+
+
+def _merged(ctx: _Ctx, sheet: _Sheet, header_row: int) -> None:
+    """Merged cells reaching below the header: only their top-left cell holds a value."""
+    for (r0, c0), (r1, c1) in sheet.merged:
+        if r1 <= header_row:
+            continue
+        ref = f"{_col(c0)}{r0 + 1}:{_col(c1)}{r1 + 1}"
+        _note(ctx, "galat", "sel_digabung",
+              f"Sel {ref} digabung (merge). Di area data hanya sel kiri atas yang berisi "
+              "nilai, sehingga baris/kolom lain terbaca kosong. Pisahkan gabungan sel "
+              "(Unmerge) lalu isi setiap sel.", sheet.name, f"{_col(c0)}{r0 + 1}")
+
+
+# --- service sheets -------------------------------------------------------------------------
+
+def _service(ctx: _Ctx, sheet: _Sheet, service: Service, items: list[Item]) -> ServiceRows:
+    item_labels = [i.label for i in items]
+    wanted = labels.data_headers(item_labels, service.bencana)
+    head = _header(ctx, sheet, wanted, SERVICE_KEYS)
+    _missing_columns(ctx, sheet, head, wanted)
+    cols = head.columns
+    body, rows = _data_rows(sheet.grid, head.row, cols.get(labels.D_NO, -1),
+                            cols[labels.D_NAMA])
+    status = _status_matrix(ctx, sheet.name, body, rows,
+                            [cols.get(label) for label in item_labels])
+    person_labels = [label for label in wanted if label in cols
+                     and label not in item_labels]
+    columns = _columns(body, [cols[label] for label in person_labels])
+    person = {label: _person_column(ctx, sheet.name, label, values, rows, cols[label])
+              for label, values in zip(person_labels, columns, strict=True)}
+    letters = {label: _col(c) for label, c in cols.items()}
+    return ServiceRows(service.kode, sheet.name, [i.kode for i in items], status, rows,
+                       letters, person)
+
+
+def _status_matrix(ctx: _Ctx, sheet: str, body: Grid, rows: list[int],
+                   columns: list[int | None]) -> StatusMatrix:
+    """The int8 status matrix: one dict lookup per cell, in C; unseen spellings parsed once."""
+    status = np.zeros((len(body), len(columns)), dtype=np.int8)
+    present = [(j, c) for j, c in enumerate(columns) if c is not None]
+    if not body or not present:
+        return status
+    pick = _picker([c for _, c in present])
+    k = len(present)
+    codes = np.fromiter(map(ctx.status_cache.get, chain.from_iterable(map(pick, body)),
+                            repeat(-1)), dtype=np.int8, count=len(body) * k)
+    codes = codes.reshape(len(body), k)
+    for i, jj in np.argwhere(codes < 0).tolist():
+        c = present[jj][1]
+        codes[i, jj] = _status_slow(ctx, sheet, body[i][c], f"{_col(c)}{rows[i]}")
+    status[:, [j for j, _ in present]] = codes
+    return status
+
+
+def _status_slow(ctx: _Ctx, sheet: str, raw: object, ref: str) -> int:
+    """An unusual spelling: parse it once per distinct text; a bad mark counts as Butuh.
+
+    Something was written in the cell, so the person most likely needs the item; reading
+    it as needed-not-delivered claims no delivery the admin did not record.
+    """
+    error = ctx.status_errors.get(raw) if isinstance(raw, str) else None
+    if error is None:
+        code, error = parse_status(raw)
+        if code is not None:
+            if isinstance(raw, str):
+                ctx.status_cache[raw] = code
+            return code
+        if isinstance(raw, str):
+            ctx.status_errors[raw] = error or ""
+    _note(ctx, "galat", "status_tidak_dikenal", f"Sel {ref}: {error} Sementara dihitung "
+          "sebagai Butuh.", sheet, ref, raw)
+    return BUTUH
+
+
+def _person_column(ctx: _Ctx, sheet: str, label: str, values: list[object], rows: list[int],
+                   c: int) -> list[object]:
+    """Raw for No/NIK/No KK, parsed dates, stripped text; empty cells become None."""
+    if label in RAW_COLUMNS:
+        return [None if v == "" else v for v in values]
+    if label not in DATE_COLUMNS:
+        if set(map(type, values)) <= {str}:
+            return [s or None for s in map(str.strip, values)]  # type: ignore[arg-type]
+        return [parse_text(None if v == "" else v) for v in values]
+    out: list[object] = []
+    for i, v in enumerate(values):
+        if v.__class__ is date:
+            out.append(v)
+        elif v == "":
+            out.append(None)
+        else:
+            parsed, error = parse_date(v)
+            if error is not None:
+                ref = f"{_col(c)}{rows[i]}"
+                _note(ctx, "galat", "tanggal_tidak_valid", f"Sel {ref} ({label}): {error}",
+                      sheet, ref, v)
+            out.append(parsed)
+    return out
+
+
+# --- stamps ---------------------------------------------------------------------------------
+
+def _stamps(ctx: _Ctx) -> dict[str, Stamp]:
+    """The stamps of output sheets already in the book (to detect stale results)."""
+    wanted = {_label_key(labels.STAMP_VERSI): 0, _label_key(labels.STAMP_WAKTU): 1,
+              _label_key(labels.STAMP_SIDIK): 2}
+    out: dict[str, Stamp] = {}
+    for name in labels.OUTPUT_SHEETS:
+        if name not in ctx.names:
+            continue
+        try:
+            grid = ctx.wb.get_sheet_by_name(name).to_python(
+                skip_empty_area=False, nrows=labels.STAMP_ROW)
+        except Exception:  # an output sheet we cannot read is simply not stamped
+            continue
+        if len(grid) < labels.STAMP_ROW:
+            continue
+        row = grid[labels.STAMP_ROW - 1]
+        found = ["", "", ""]
+        for label, value in zip(row, row[1:], strict=False):
+            slot = wanted.get(_label_key(label)) if isinstance(label, str) else None
+            if slot is not None:
+                found[slot] = _stamp_text(value)
+        if any(found):
+            out[name] = Stamp(*found)
+    return out
+
+
+def _always(_: object) -> bool:
+    return True
+
+
+def _parse_weight(raw: object) -> tuple[Decimal | None, str | None]:
+    """A weight as a fraction: 0,8, 0.8, 80% or 80 all mean 0.8."""
+    percent = isinstance(raw, str) and raw.strip().endswith("%")
+    value, error = parse_decimal(raw.strip().rstrip("%") if isinstance(raw, str) else raw)
+    if value is None or error is not None:
+        return None, error
+    return (value / 100 if percent or value > 1 else value), None
+
+
+def _parse_zero_rule(raw: object) -> tuple[ZeroTargetRule | None, str | None]:
+    text = parse_text(raw)
+    if text is None:
+        return None, None
+    key = _label_key(text)
+    for rule, shown in labels.TANPA_SASARAN_TEXT.items():
+        if key in (_label_key(rule), _label_key(shown)):
+            return rule, None  # type: ignore[return-value]
+    choices = " atau ".join(f"'{t}'" for t in labels.TANPA_SASARAN_TEXT.values())
+    return None, f"Nilai '{display_value(raw)}' tidak dikenal; pilih {choices}."
+
+
+def _label_values(grid: Grid, wanted: Sequence[str]) -> dict[str, tuple[object, int]]:
+    """Label in column A, value in column B: label -> (value or None, 0-based row)."""
+    by_key = _label_index(wanted)
+    out: dict[str, tuple[object, int]] = {}
+    for r, row in enumerate(grid):
+        if not row or not isinstance(row[0], str):
+            continue
+        label = _match_label(row[0], by_key)
+        if label is not None and label not in out:
+            value = row[1] if len(row) > 1 else ""
+            out[label] = (None if value == "" else value, r)
+    return out
+
+
+_PAREN_SUFFIX = re.compile(r"\s*\([^()]*\)$")
+
+
+def _label_key(text: str) -> str:
+    return " ".join(text.split()).casefold().rstrip(" *:")
+
+
+def _label_index(wanted: Sequence[str]) -> dict[str, str]:
+    """Normalised label -> label; a label's unit note is optional ("Alokasi" = "Alokasi (Rp)")."""
+    index = {_label_key(label): label for label in wanted}
+    for label in wanted:
+        index.setdefault(_PAREN_SUFFIX.sub("", _label_key(label)), label)
+    return index
+
+
+def _match_label(text: str, by_key: dict[str, str]) -> str | None:
+    """A header cell's label: exact up to case and spacing, or with a unit note appended."""
+    key = _label_key(text)
+    label = by_key.get(key)
+    if label is None and key.endswith(")"):
+        label = by_key.get(_PAREN_SUFFIX.sub("", key))
+    return label
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _data_rows(grid: Grid, header: int, no_col: int, name_col: int) -> tuple[Grid, list[int]]:
+    """The rows below the header that hold anything, with their Excel row numbers."""
+    width = len(grid[0]) if grid else 0
+    body: Grid = []
+    rows: list[int] = []
+    for r in range(header + 1, len(grid)):
+        values = grid[r]
+        if values.count("") == width:
+            continue
+        name = values[name_col]
+        if isinstance(name, str) and not name.strip() and _is_blank(values, no_col):
+            continue
+        body.append(values)
+        rows.append(r + 1)
+    return body, rows
+
+
+def _picker(columns: list[int]) -> Callable[[list[object]], tuple[object, ...]]:
+    """itemgetter that always returns a tuple, even for one column."""
+    if len(columns) == 1:
+        only = columns[0]
+        return lambda row: (row[only],)
+    return itemgetter(*columns)
+
+
+def _columns(body: Grid, columns: list[int]) -> list[list[object]]:
+    """Several columns of the body in one pass over its rows (row lists are touched once)."""
+    if not columns:
+        return []
+    flat = list(chain.from_iterable(map(_picker(columns), body)))
+    k = len(columns)
+    return [flat[j::k] for j in range(k)]
+
+
+def _is_blank(values: list[object], no_col: int) -> bool:
+    """Only whitespace, apart from a running number in the No column: not a data row."""
+    for c, v in enumerate(values):
+        if c != no_col and (not isinstance(v, str) or v.strip()):
+            return False
+    return True
+
+
+def _stamp_text(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return parse_text(value) or ""
+
+
+_LETTERS: list[str] = []
+
+
+def _col(index: int) -> str:
+    """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
+    while len(_LETTERS) <= index:
+        n, letters = len(_LETTERS) + 1, ""
+        while n:
+            n, rem = divmod(n - 1, 26)
+            letters = chr(65 + rem) + letters
+        _LETTERS.append(letters)
+    return _LETTERS[index]
+
+
+def _detail(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())[:160]
+    return f"rincian teknis: {type(exc).__name__}{': ' + text if text else ''}"

@@ -1,0 +1,351 @@
+"""Safe open: refuse a file that is not a sound .xlsx/.xlsm before any parser sees it.
+
+Admins send whatever they have: old .xls files, password-protected books, half-copied
+e-mail attachments, and a province collects them from 38 districts, so a hostile or broken
+file must end in one clear message (``UnusableWorkbook``, exit 2), never a traceback, a crash
+or unbounded memory. In order:
+
+1. the file exists, is not empty, is not an OLE2 container (old .xls, or an OOXML book
+   encrypted with a password) and is a zip;
+2. the zip's central directory declares sane sizes (zip bomb) - nothing is inflated yet.
+   The zip reader behind python-calamine refuses a part that inflates past its declared
+   size, so the declared sizes really bound what gets inflated;
+3. no XML part has a DTD (the only place entities can be declared: billion laughs, XXE);
+   only each part's prolog is read, since a DTD must come before the root element;
+4. ``xl/workbook.xml`` and its relationships parse (through defusedxml);
+5. no worksheet spans more cells than we will hold in memory. python-calamine allocates
+   the whole rectangle up to the farthest cell, so one stray value in XFD1048576 would ask
+   for hundreds of GB and abort the process. The extent comes from the sheet's
+   ``<dimension>`` (Excel, LibreOffice and openpyxl write it truthfully); a small part, or
+   one without it, is scanned in full instead. A larger part crafted with a lying
+   ``<dimension>`` is not caught: batch jobs over untrusted files should read in worker
+   processes with a memory limit.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+from ..findings import UnusableWorkbook
+
+#: total declared uncompressed size of all parts
+MAX_TOTAL_BYTES = 1 << 30
+#: compression ratio allowed for parts bigger than RATIO_FLOOR_BYTES
+MAX_RATIO = 200
+RATIO_FLOOR_BYTES = 8 << 20
+MAX_ENTRIES = 20_000
+#: cells of one worksheet's rectangle from A1 to its farthest cell (500,000 rows x 40 cols)
+MAX_SHEET_CELLS = 20_000_000
+#: worksheet parts up to this compressed size are scanned in full rather than trusting
+#: their <dimension>; a tiny part claiming a far-away cell is the cheap memory attack
+FULL_SCAN_BYTES = 64 << 10
+#: a legitimate prolog (declaration, maybe a comment) is a few hundred bytes
+PROLOG_BYTES = 64 << 10
+#: XML we parse ourselves (workbook.xml, its rels) is small; refuse an oversized one
+MAX_OWN_XML_BYTES = 16 << 20
+CHUNK = 1 << 20
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+WORKBOOK_PART = "xl/workbook.xml"
+WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+_UTF16_NAMES = {name: name.encode("utf-16-le") for name in
+                ("EncryptionInfo", "EncryptedPackage", "Workbook", "Book")}
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([^"]*)"')
+_REF = re.compile(r"\$?([A-Za-z]{1,3})?\$?(\d{1,7})?$")
+_CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})(\d{1,7})"')
+_ROW_REF = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="(\d{1,7})"')
+
+
+def check_container(path: Path) -> None:
+    """Raise ``UnusableWorkbook`` unless ``path`` is a sound, non-hostile .xlsx/.xlsm."""
+    with open_zip(path):
+        pass
+
+
+def open_zip(path: Path) -> zipfile.ZipFile:
+    """The checked zip container of a workbook, open for reading (the caller closes it)."""
+    name = path.name
+    if not path.exists():
+        raise UnusableWorkbook(f"Berkas '{name}' tidak ditemukan.")
+    if not path.is_file():
+        raise UnusableWorkbook(f"'{name}' bukan berkas (mungkin folder).")
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise UnusableWorkbook(f"Berkas '{name}' tidak dapat dibuka: {exc.strerror}.") from exc
+    if size == 0:
+        raise UnusableWorkbook(f"Berkas '{name}' kosong (0 byte).")
+    if head == OLE2_MAGIC:
+        raise UnusableWorkbook(_ole2_message(path))
+    if not head.startswith(b"PK"):
+        raise UnusableWorkbook(f"Berkas '{name}' bukan buku kerja Excel (.xlsx/.xlsm); "
+                               "buka di Excel lalu simpan sebagai Excel Workbook (.xlsx).")
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise UnusableWorkbook(_broken(name)) from exc
+    try:
+        _check_directory(zf, name)
+        for info in zf.infolist():
+            if info.filename.lower().endswith(_XML_SUFFIXES):
+                _check_prolog(zf, info, name)
+        for sheet, part in _worksheet_parts(zf, name):
+            _check_extent(zf, part, sheet, name)
+    except BaseException:
+        zf.close()
+        raise
+    return zf
+
+
+def excel_lock_present(path: Path) -> bool:
+    """Whether Excel's owner file ``~$name`` sits beside the workbook (it is open in Excel).
+
+    Excel deletes the file on close; after a crash it can linger, so callers should say
+    "probably open" rather than refuse outright.
+    """
+    return (path.parent / f"~${path.name}").is_file()
+
+
+def parse_xml(data: bytes, part: str, name: str) -> Any:
+    """Parse one XML part through defusedxml: DTDs, entities and external references refused."""
+    try:
+        return SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True,
+                                 forbid_external=True)
+    except DefusedXmlException as exc:
+        raise UnusableWorkbook(_dtd_message(name, part)) from exc
+    except SafeET.ParseError as exc:
+        raise UnusableWorkbook(f"Berkas '{name}' rusak: bagian {part} bukan XML yang sah.") \
+            from exc
+
+
+# --- OLE2 ------------------------------------------------------------------------------------
+
+def _ole2_message(path: Path) -> str:
+    name = path.name
+    found = _scan_ole2_names(path)
+    if found & {"EncryptionInfo", "EncryptedPackage"}:
+        return (f"Buku kerja '{name}' dilindungi kata sandi (terenkripsi) sehingga tidak dapat "
+                "dibaca. Buka di Excel, hapus kata sandinya (File > Info > Protect Workbook > "
+                "Encrypt with Password, kosongkan), simpan, lalu coba lagi.")
+    if found & {"Workbook", "Book"}:
+        return (f"Berkas '{name}' memakai format lama Excel 97-2003 (.xls). Buka di Excel lalu "
+                "simpan sebagai Excel Workbook (.xlsx) dan coba lagi.")
+    return (f"Berkas '{name}' adalah dokumen Office format lama, bukan buku kerja .xlsx. "
+            "Simpan sebagai Excel Workbook (.xlsx) lalu coba lagi.")
+
+
+def _scan_ole2_names(path: Path) -> set[str]:
+    """Stream names found anywhere in an OLE2 file (its directory stores them as UTF-16)."""
+    found: set[str] = set()
+    tail = b""
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            block = tail + chunk
+            found.update(n for n, raw in _UTF16_NAMES.items() if raw in block)
+            tail = block[-64:]
+    return found
+
+
+# --- zip directory ----------------------------------------------------------------------------
+
+def _check_directory(zf: zipfile.ZipFile, name: str) -> None:
+    """Zip bomb and format checks on the central directory alone: nothing is inflated yet."""
+    infos = zf.infolist()
+    if len(infos) > MAX_ENTRIES:
+        raise UnusableWorkbook(f"Berkas '{name}' berisi {len(infos)} bagian; terlalu banyak "
+                               "untuk sebuah buku kerja, ditolak demi keamanan.")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        big = info.file_size > RATIO_FLOOR_BYTES
+        if total > MAX_TOTAL_BYTES or (big and info.file_size > MAX_RATIO
+                                       * max(info.compress_size, 1)):
+            raise UnusableWorkbook(
+                f"Berkas '{name}' ditolak demi keamanan: isinya mengembang menjadi "
+                f"{_mib(total)} MiB atau lebih saat dibuka (bom zip?). Buku kerja yang wajar "
+                "jauh lebih kecil.")
+        if info.flag_bits & 0x1:
+            raise UnusableWorkbook(f"Berkas '{name}' terenkripsi (zip dengan kata sandi); "
+                                   "simpan ulang tanpa kata sandi.")
+    names = set(zf.namelist())
+    if WORKBOOK_PART in names:
+        return
+    if "xl/workbook.bin" in names:
+        raise UnusableWorkbook(f"Berkas '{name}' berformat Excel Binary (.xlsb); simpan sebagai "
+                               "Excel Workbook (.xlsx) lalu coba lagi.")
+    if "mimetype" in names or "content.xml" in names:
+        raise UnusableWorkbook(f"Berkas '{name}' berformat OpenDocument (.ods); simpan sebagai "
+                               "Excel Workbook (.xlsx) lalu coba lagi.")
+    raise UnusableWorkbook(f"Berkas '{name}' adalah arsip zip tetapi bukan buku kerja Excel "
+                           f"(bagian {WORKBOOK_PART} tidak ada).")
+
+
+# --- XML prologs -------------------------------------------------------------------------------
+
+def _check_prolog(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
+    """No DTD before the root element; a prolog too long to be Excel's is refused too."""
+    head = _read_head(zf, info, name)
+    state = _prolog_state(head)
+    if state == "dtd" or (state == "open" and len(head) >= PROLOG_BYTES):
+        raise UnusableWorkbook(_dtd_message(name, info.filename))
+
+
+def _read_head(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
+               size: int = PROLOG_BYTES) -> bytes:
+    try:
+        with zf.open(info) as part:
+            return part.read(size)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        raise UnusableWorkbook(_broken(name)) from exc
+    except (NotImplementedError, RuntimeError) as exc:  # unknown method, encrypted part
+        raise UnusableWorkbook(f"Berkas '{name}' memakai kompresi atau enkripsi zip yang tidak "
+                               "didukung; simpan ulang dari Excel sebagai .xlsx.") from exc
+
+
+def _prolog_state(head: bytes) -> Literal["root", "dtd", "open"]:
+    """Walk declaration, processing instructions and comments up to the root element."""
+    text = _decode(head)
+    pos = 0
+    while True:
+        i = text.find("<", pos)
+        if i < 0 or i + 4 > len(text):
+            return "open"
+        if text.startswith("<?", i):
+            end, skip = text.find("?>", i + 2), 2
+        elif text.startswith("<!--", i):
+            end, skip = text.find("-->", i + 4), 3
+        elif text.startswith("<!", i):
+            return "dtd"
+        else:
+            return "root"
+        if end < 0:
+            return "open"
+        pos = end + skip
+
+
+def _decode(head: bytes) -> str:
+    if head.startswith((b"\xff\xfe", b"<\x00")):
+        return head.decode("utf-16-le", errors="replace")
+    if head.startswith((b"\xfe\xff", b"\x00<")):
+        return head.decode("utf-16-be", errors="replace")
+    return head.decode("utf-8", errors="replace")
+
+
+# --- workbook structure and sheet extents --------------------------------------------------------
+
+def _own_xml(zf: zipfile.ZipFile, part: str, name: str) -> Any:
+    info = zf.getinfo(part)
+    if info.file_size > MAX_OWN_XML_BYTES:
+        raise UnusableWorkbook(f"Berkas '{name}' ditolak: bagian {part} terlalu besar.")
+    return parse_xml(_read_head(zf, info, name, MAX_OWN_XML_BYTES), part, name)
+
+
+def _worksheet_parts(zf: zipfile.ZipFile, name: str) -> Iterator[tuple[str, zipfile.ZipInfo]]:
+    """(sheet name, zip entry) of every worksheet, from workbook.xml and its relationships."""
+    book = _own_xml(zf, WORKBOOK_PART, name)
+    if WORKBOOK_RELS not in zf.namelist():
+        return
+    rels = _own_xml(zf, WORKBOOK_RELS, name)
+    targets: dict[str, str] = {}
+    for rel in rels.iter(f"{_NS_PKG}Relationship"):
+        if str(rel.get("Type", "")).endswith("/worksheet"):
+            target = str(rel.get("Target", ""))
+            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                posixpath.join("xl", target))
+            targets[str(rel.get("Id", ""))] = part
+    members = {i.filename: i for i in zf.infolist()}
+    for sheet in book.iter(f"{_NS_MAIN}sheet"):
+        part = targets.get(str(sheet.get(f"{_NS_REL}id", "")), "")
+        if part in members:
+            yield str(sheet.get("name", part)), members[part]
+
+
+def _check_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, name: str) -> None:
+    """Refuse a sheet whose A1-to-farthest-cell rectangle will not fit in memory."""
+    extent = None
+    if info.compress_size > FULL_SCAN_BYTES:
+        m = _DIMENSION.search(_read_head(zf, info, name))
+        extent = _parse_ref(m.group(1).decode("ascii", "replace")) if m else None
+    if extent is None:
+        extent = _scan_extent(zf, info, name)
+    rows, cols = extent
+    if rows * cols > MAX_SHEET_CELLS:
+        cells = f"{rows * cols:,}".replace(",", ".")
+        raise UnusableWorkbook(
+            f"Sheet '{sheet}' di berkas '{name}' memakai sel sampai baris {rows} kolom "
+            f"{_letters(cols)} ({cells} sel), terlalu besar untuk dibaca. Biasanya ada isi yang "
+            "tidak sengaja diketik jauh di luar tabel: hapus baris dan kolom kosong di bawah dan "
+            "di kanan tabel, simpan, lalu coba lagi.", sheet=sheet)
+
+
+def _parse_ref(ref: str) -> tuple[int, int] | None:
+    """The bottom-right corner of a ``<dimension ref>`` as (rows, columns) counted from A1."""
+    corner = ref.split(":")[-1].strip()
+    m = _REF.match(corner)
+    if not corner or m is None or m.group(1) is None or m.group(2) is None:
+        return None
+    return int(m.group(2)), _column_number(m.group(1).upper())
+
+
+def _scan_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> tuple[int, int]:
+    """The farthest row and column named by any cell or row of a worksheet part, streaming."""
+    rows = cols = 1
+    tail = b""
+    try:
+        with zf.open(info) as part:
+            while chunk := part.read(CHUNK):
+                block = tail + chunk
+                for letters, digits in _CELL_REF.findall(block):
+                    rows = max(rows, int(digits))
+                    cols = max(cols, _column_number(letters.decode("ascii")))
+                for digits in _ROW_REF.findall(block):
+                    rows = max(rows, int(digits))
+                tail = block[-64:]
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        raise UnusableWorkbook(_broken(name)) from exc
+    return rows, cols
+
+
+def _column_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _letters(n: int) -> str:
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _broken(name: str) -> str:
+    return (f"Berkas '{name}' rusak atau terpotong (arsip zip tidak utuh). Minta kiriman ulang "
+            "atau buka di Excel dan simpan ulang.")
+
+
+def _dtd_message(name: str, part: str) -> str:
+    return (f"Berkas '{name}' ditolak demi keamanan: bagian {part} memuat deklarasi DTD/entitas "
+            "XML yang tidak pernah dibuat Excel. Simpan ulang buku kerja dari Excel.")
+
+
+def _mib(n: int) -> int:
+    return max(1, n >> 20)
