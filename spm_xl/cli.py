@@ -94,6 +94,10 @@ def cmd_hitung(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     out = Path(args.output) if args.output else None
+    if out is not None and out.suffix.lower() != path.suffix.lower():
+        # an .xlsm's content type and macros cannot live in an .xlsx, nor the other way round
+        raise UnusableWorkbook(f"Berkas keluaran {out.name} harus berakhiran "
+                               f"{path.suffix.lower()} seperti berkas masukan.")
     _warn_if_open_in_excel(out or path)
     ev, target = compute_file(path, out, quarter=args.triwulan)
     if args.json:
@@ -191,7 +195,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = " ".join(x for x in (e.sheet and f"[{e.sheet}]", e.sel) if x)
         _console().print(f"[red]Galat:[/] {where + ' ' if where else ''}{e.pesan}", markup=True)
         if getattr(args, "json", False):
-            _emit_json({"galat": e.pesan, "sheet": e.sheet, "sel": e.sel})
+            found = {"tingkat": "galat", "sheet": e.sheet, "sel": e.sel,
+                     "kode": "berkas_tidak_dapat_dipakai", "pesan": e.pesan}
+            _emit_json([found] if args.func is cmd_periksa else {"galat": found})
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
         _console().print("Dibatalkan.")
