@@ -11,11 +11,12 @@ from collections.abc import Iterator
 from datetime import date
 
 import numpy as np
+import numpy.typing as npt
 
 from . import labels
 from .catalogue import load_catalogue
 from .findings import Finding
-from .nik import Problem, check_kk, check_nik, mask_nik
+from .nik import Problem, check_kks, check_niks, mask_nik
 from .records import NOT_NEEDED, ServiceRows, WorkbookData
 from .regions import KABKOTA_CODE, PROVINCE_CODE, region_name
 
@@ -115,69 +116,101 @@ def _budget(data: WorkbookData) -> Iterator[Finding]:
 
 def _recipients(rows: ServiceRows, year: int, seen: dict[str, list[str]],
                 disaster_limit: int) -> Iterator[Finding]:
-    """Row-level rules for one service sheet."""
-    sheet, person, cols = rows.sheet, rows.person, rows.columns
+    """Row-level rules for one service sheet, column-wise so a million rows stay fast."""
+    sheet, person, cols, kode = rows.sheet, rows.person, rows.columns, rows.kode
     recipient = rows.recipients
     empty: list[object] = [None] * len(rows.rows)
-    niks, kks = person.get(labels.D_NIK, empty), person.get(labels.D_KK, empty)
-    names, births = person.get(labels.D_NAMA, empty), person.get(labels.D_LAHIR, empty)
-    sexes = person.get(labels.D_JK, empty)
+    for i in np.flatnonzero(~recipient).tolist():
+        if any(person.get(c, empty)[i] is not None for c in _IDENTITY_COLUMNS):
+            row = rows.rows[i]
+            yield Finding("peringatan", "penerima_tanpa_kebutuhan",
+                          f"Baris {row} berisi data orang tetapi tidak ada item yang ditandai; "
+                          "baris ini tidak dihitung sebagai penerima.", sheet, f"A{row}")
+    idx = np.flatnonzero(recipient).tolist()
+    excel_rows = [rows.rows[i] for i in idx]
+
+    def column(label: str) -> list[object]:
+        values = person.get(label, empty)
+        return [values[i] for i in idx]
+
+    niks, kks, names = column(labels.D_NIK), column(labels.D_KK), column(labels.D_NAMA)
     nik_col, kk_col = cols.get(labels.D_NIK, "B"), cols.get(labels.D_KK, "C")
+    batch = check_niks(niks, year)
+    for j, problems in batch.problems.items():
+        yield from _cell_findings(problems, sheet, f"{nik_col}{excel_rows[j]}", niks[j])
+    for j, problems in check_kks(kks).items():
+        yield from _cell_findings(problems, sheet, f"{kk_col}{excel_rows[j]}", kks[j])
     first_row_of: dict[str, int] = {}
-    by_name: dict[tuple[str, date], int] = {}
-    start = date(year, 1, 1)
-    for i, row in enumerate(rows.rows):
-        if not recipient[i]:
-            if any(person.get(c, empty)[i] is not None for c in _IDENTITY_COLUMNS):
-                yield Finding("peringatan", "penerima_tanpa_kebutuhan",
-                              f"Baris {row} berisi data orang tetapi tidak ada item yang ditandai; "
-                              "baris ini tidak dihitung sebagai penerima.", sheet, f"A{row}")
-            continue
-        info, problems = check_nik(niks[i], year)
-        yield from _cell_findings(problems, sheet, f"{nik_col}{row}", niks[i])
-        yield from _cell_findings(check_kk(kks[i]), sheet, f"{kk_col}{row}", kks[i])
-        raw_birth = births[i]
-        birth: date | None = raw_birth if isinstance(raw_birth, date) else None
-        if info is not None:
-            if info.nik in first_row_of:
-                yield Finding("galat", "nik_ganda",
-                              f"NIK {mask_nik(info.nik)} sudah dipakai di baris "
-                              f"{first_row_of[info.nik]} sheet ini.", sheet,
-                              f"{nik_col}{row}", mask_nik(info.nik))
-            else:
-                first_row_of[info.nik] = row
-                seen[info.nik].append(rows.kode)
-            if birth is not None and birth != info.lahir:
-                yield Finding("peringatan", "nik_tanggal_beda",
-                              f"Tanggal lahir {birth:%d-%m-%Y} berbeda dengan yang tersirat di NIK "
-                              f"({info.lahir:%d-%m-%Y}).", sheet, _cell(cols, labels.D_LAHIR, row))
-            sex = sexes[i]
-            if isinstance(sex, str) and sex.strip().upper() in ("L", "P") \
-                    and sex.strip().upper() != info.jenis_kelamin:
-                yield Finding("peringatan", "nik_jk_beda",
-                              f"Jenis kelamin '{sex}' berbeda dengan yang tersirat di NIK "
-                              f"({info.jenis_kelamin}).", sheet, _cell(cols, labels.D_JK, row))
-            birth = birth or info.lahir
-        elif niks[i] is None and isinstance(name := names[i], str) and birth is not None:
-            key = (" ".join(name.lower().split()), birth)
-            if key in by_name:
+    for j in np.flatnonzero(batch.valid).tolist():
+        key = batch.nik[j]
+        assert key is not None
+        if key in first_row_of:
+            yield Finding("galat", "nik_ganda",
+                          f"NIK {mask_nik(key)} sudah dipakai di baris {first_row_of[key]} "
+                          "sheet ini.", sheet, f"{nik_col}{excel_rows[j]}", mask_nik(key))
+        else:
+            first_row_of[key] = excel_rows[j]
+            seen[key].append(kode)
+    typed = _date_array(column(labels.D_LAHIR))
+    nik_birth = batch.lahir
+    for j in np.flatnonzero(batch.valid & ~np.isnat(typed) & (typed != nik_birth)).tolist():
+        yield Finding("peringatan", "nik_tanggal_beda",
+                      f"Tanggal lahir {_dmy(typed[j])} berbeda dengan yang tersirat di NIK "
+                      f"({_dmy(nik_birth[j])}).", sheet,
+                      _cell(cols, labels.D_LAHIR, excel_rows[j]))
+    sexes = column(labels.D_JK)
+    typed_sex = np.array([s.strip().upper() if isinstance(s, str) else "" for s in sexes])
+    wrong_sex = batch.valid & (((typed_sex == "L") & batch.perempuan)
+                               | ((typed_sex == "P") & ~batch.perempuan))
+    for j in np.flatnonzero(wrong_sex).tolist():
+        implied = "P" if batch.perempuan[j] else "L"
+        yield Finding("peringatan", "nik_jk_beda",
+                      f"Jenis kelamin '{sexes[j]}' berbeda dengan yang tersirat di NIK "
+                      f"({implied}).", sheet, _cell(cols, labels.D_JK, excel_rows[j]))
+    by_name: dict[tuple[str, object], int] = {}
+    for j, (raw, name) in enumerate(zip(niks, names, strict=True)):
+        if raw is None and isinstance(name, str) and not np.isnat(typed[j]):
+            who = (" ".join(name.lower().split()), typed[j])
+            if who in by_name:
                 yield Finding("peringatan", "nama_lahir_ganda",
-                              f"Tanpa NIK, nama dan tanggal lahir sama dengan baris {by_name[key]};"
-                              " periksa apakah orang yang sama tercatat dua kali.", sheet,
-                              _cell(cols, labels.D_NAMA, row))
+                              f"Tanpa NIK, nama dan tanggal lahir sama dengan baris "
+                              f"{by_name[who]}; periksa apakah orang yang sama tercatat dua kali.",
+                              sheet, _cell(cols, labels.D_NAMA, excel_rows[j]))
             else:
-                by_name[key] = row
-        if birth is not None:
-            age = start.year - birth.year - ((start.month, start.day) < (birth.month, birth.day))
-            if rows.kode in ELDERLY and age < 60:
+                by_name[who] = excel_rows[j]
+    if kode in ELDERLY or kode in CHILDREN:
+        birth = np.where(np.isnat(typed), nik_birth, typed)
+        known = ~np.isnat(birth)
+        born_year = birth.astype("datetime64[Y]")
+        # age at 1 January: a birthday later in the year has not come yet
+        age = (year - 1970 - born_year.astype(np.int64)
+               - (birth > born_year.astype("datetime64[D]")))
+        young, old = known & (age < 60), known & (age >= 18)
+        for j in np.flatnonzero(young if kode in ELDERLY else old).tolist():
+            cell = _cell(cols, labels.D_LAHIR, excel_rows[j])
+            if kode in ELDERLY:
                 yield Finding("peringatan", "usia_lansia",
-                              f"Umur {age} tahun pada awal tahun {year}; layanan lanjut usia untuk "
-                              "umur 60 tahun ke atas.", sheet, _cell(cols, labels.D_LAHIR, row))
-            if rows.kode in CHILDREN and age >= 18:
+                              f"Umur {age[j]} tahun pada awal tahun {year}; layanan lanjut usia "
+                              "untuk umur 60 tahun ke atas.", sheet, cell)
+            else:
                 yield Finding("peringatan", "usia_anak",
-                              f"Umur {age} tahun pada awal tahun {year}; layanan anak untuk umur "
-                              "di bawah 18 tahun.", sheet, _cell(cols, labels.D_LAHIR, row))
+                              f"Umur {age[j]} tahun pada awal tahun {year}; layanan anak untuk "
+                              "umur di bawah 18 tahun.", sheet, cell)
     yield from _disaster_events(rows, disaster_limit)
+
+
+_EPOCH = date(1970, 1, 1).toordinal()
+
+
+def _date_array(values: list[object]) -> npt.NDArray[np.datetime64]:
+    """Dates (or datetimes) as datetime64[D], NaT elsewhere; via ordinals, which is fast."""
+    days = np.fromiter((v.toordinal() - _EPOCH if isinstance(v, date) else np.iinfo(np.int64).min
+                        for v in values), dtype=np.int64, count=len(values))
+    return days.astype("datetime64[D]")  # int64 min is NaT
+
+
+def _dmy(day: np.datetime64) -> str:
+    return f"{day.astype(date):%d-%m-%Y}"
 
 
 def _disaster_events(rows: ServiceRows, limit: int) -> Iterator[Finding]:

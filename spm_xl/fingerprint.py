@@ -8,6 +8,8 @@ any changed value does.
 from __future__ import annotations
 
 import hashlib
+import pickle
+from datetime import date
 
 from .records import WorkbookData
 
@@ -31,5 +33,9 @@ def fingerprint(data: WorkbookData) -> str:
         feed(service, rows.items, rows.rows)
         h.update(rows.status.tobytes())
         for label in sorted(rows.person):
-            feed(label, rows.person[label])
+            feed(label)
+            # pickle is a fast, deterministic encoding of str/int/float/None lists; dates go
+            # in as ISO text first because pickling date objects is slow
+            values = [v.isoformat() if isinstance(v, date) else v for v in rows.person[label]]
+            h.update(pickle.dumps(values, protocol=5))
     return h.hexdigest()[:20]

@@ -81,3 +81,23 @@ def test_mask_keeps_first_six_and_last_two() -> None:
     assert mask_nik(MALE) == "740601********01"
     assert MALE not in " ".join(p[2] for p in check_nik(MALE, 2026)[1] + check_nik(
         "7406011508950000", 2026)[1])
+
+
+def test_column_check_agrees_with_the_single_check() -> None:
+    from spm_xl.nik import check_niks
+    from spm_xl.synthetic import Mess, recipients
+
+    rows = recipients("K1", 400, kabkota="74.06", year=2026, quarter=2, seed=3,
+                      mess=Mess(numeric_nik=5, missing_nik=5))
+    values = [r["NIK"] for r in rows] + [
+        "7406011513950001", "7406013102950001", "7499011508950001", "7406991508950001",
+        "7406011508950000", "74.0601 150895-0001", "7406012902960001", "7406012902970001",
+        "9906011508950001", "", True, 12]
+    batch = check_niks(values, 2026)
+    for i, value in enumerate(values):
+        info, problems = check_nik(value, 2026)
+        assert batch.problems.get(i, []) == problems, value
+        assert batch.valid[i] == (info is not None), value
+        if info is not None:
+            assert batch.nik[i] == info.nik and batch.lahir[i] == info.lahir
+            assert batch.perempuan[i] == (info.jenis_kelamin == "P")

@@ -1,0 +1,58 @@
+"""What a worker hands back for one file: small summaries, never a workbook object model.
+
+A district of 30,000 recipients becomes its engine results, its findings and 16 bytes plus
+a row number per recipient (for cross-district duplicates), so 38 of them fit easily in
+the main process while the full records die with the worker's task.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import numpy.typing as npt
+
+from ..engine import RegionResult
+from ..findings import Finding
+from ..records import Identity
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Facts about the file itself, known even when it cannot be read."""
+    path: str
+    name: str
+    sha256: str | None = None
+    size: int | None = None
+
+
+@dataclass(slots=True)
+class PersonKeys:
+    """Recipients of one service sheet reduced to what duplicate detection needs."""
+    kode: str
+    sheet: str
+    #: (n, DIGEST_BYTES) uint8: identity digests of recipients that can be identified
+    digests: npt.NDArray[np.uint8]
+    rows: npt.NDArray[np.int32]  # Excel row of each digest
+    #: only with --sertakan-data-pribadi: raw NIK (cleaned), name and birth date per digest
+    nik: list[str | None] | None = None
+    nama: list[str | None] | None = None
+    lahir: list[date | None] | None = None
+
+
+@dataclass(slots=True)
+class FileReport:
+    source: Source
+    identity: Identity | None = None
+    result: RegionResult | None = None
+    findings: list[Finding] = field(default_factory=list)
+    #: non-empty data rows read per service code
+    rows: dict[str, int] = field(default_factory=dict)
+    keys: list[PersonKeys] = field(default_factory=list)
+    #: why the file cannot be used at all (UnusableWorkbook's message), in Indonesian
+    error: str | None = None
+
+    @property
+    def usable(self) -> bool:
+        return self.error is None and self.identity is not None and self.result is not None

@@ -1,0 +1,109 @@
+"""Pseudonymous ids for people found in two districts (SPEC 2.8).
+
+Workers reduce each recipient to ``identity_digest`` (BLAKE2b of the normalised NIK, or of
+name + birth date when there is no NIK): enough to match people across districts without
+moving NIKs between processes, and computable before the province (hence its key) is known.
+Only the duplicates are then shown, as ``pseudonym`` = HMAC-SHA256 keyed with the province's
+key over that digest. The key comes from ``SPM_XL_KUNCI`` or from a key file created on first
+use, readable by its owner only, outside every workbook.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+import sys
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from ..findings import UnusableWorkbook
+from ..nik import clean
+
+KEY_ENV = "SPM_XL_KUNCI"
+DIGEST_BYTES = 16  # 128 bits: no accidental collision among millions of people
+PSEUDONYM_HEX = 16
+
+
+def identity_key(nik: object, name: object, birth: object) -> str | None:
+    """The text that identifies a person: the NIK, else name + birth date, else None."""
+    if isinstance(nik, str) and len(nik) == 16 and nik.isdigit():  # the common case, fast
+        return "nik:" + nik
+    text, problem = clean(nik)
+    if problem is None and text is not None and len(text) == 16 and text.isdigit():
+        return "nik:" + text
+    if isinstance(name, str) and name.strip() and isinstance(birth, date):
+        day = birth.date() if isinstance(birth, datetime) else birth
+        return "nama:" + " ".join(name.casefold().split()) + "|" + day.isoformat()
+    return None
+
+
+def identity_digest(key: str) -> bytes:
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=DIGEST_BYTES).digest()
+
+
+def pseudonym(province_key: bytes, digest: bytes) -> str:
+    """The id printed for a person: stable across runs with the same province key."""
+    mac = hmac.new(province_key, digest, hashlib.sha256).hexdigest()
+    return "ID-" + mac[:PSEUDONYM_HEX].upper()
+
+
+def config_dir() -> Path:
+    """Where spm-xl keeps per-user settings (never next to the workbooks)."""
+    if sys.platform == "win32" and os.environ.get("APPDATA"):
+        return Path(os.environ["APPDATA"]) / "spm-xl"
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "spm-xl"
+
+
+def key_path(province: str) -> Path:
+    return config_dir() / f"kunci-{province}"
+
+
+@dataclass(frozen=True, slots=True)
+class ProvinceKey:
+    key: bytes
+    source: str  # where it came from, without a path (safe to print in a workbook)
+    path: Path | None  # the key file, None when from the environment
+    created: bool  # a new key file was written by this call
+
+
+def province_key(province: str) -> ProvinceKey:
+    """The province's key: ``SPM_XL_KUNCI`` if set, else its key file, created on first use.
+
+    A new key is written to a private temporary file (mode 0600) and hard-linked into place,
+    so two runs racing to create it end up with the same complete key.
+    """
+    from_env = os.environ.get(KEY_ENV, "").strip()
+    if from_env:
+        return ProvinceKey(from_env.encode("utf-8"), f"variabel lingkungan {KEY_ENV}", None,
+                           False)
+    path = key_path(province)
+    source = f"berkas kunci {path.name} di folder konfigurasi pengguna"
+    if path.exists():
+        return ProvinceKey(_read_key(path), source, path, False)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    text = secrets.token_hex(32)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(text + "\n")
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return ProvinceKey(_read_key(path), source, path, False)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return ProvinceKey(text.encode("utf-8"), source, path, True)
+
+
+def _read_key(path: Path) -> bytes:
+    text = path.read_text("utf-8").strip()
+    if not text:
+        raise UnusableWorkbook(f"Berkas kunci pseudonim {path} kosong. Pulihkan kunci lama dari "
+                               f"cadangan, atau hapus berkas itu agar kunci baru dibuat (ID "
+                               "pseudonim lama tidak akan cocok lagi).")
+    return text.encode("utf-8")

@@ -1,0 +1,301 @@
+"""``spm-xl konsolidasi``: orchestration, terminal text and exit codes (SPEC 4-5).
+
+Exit 0: every file consolidated, no data errors; 1: some files rejected or in conflict, or
+a consolidated workbook has errors; 2: nothing usable (no output is written). Human text
+goes to standard error, ``--json`` prints the SPEC 4 document on standard output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..findings import UnusableWorkbook, counts, has_errors
+from ..pipeline import stamp
+from .duplicates import DuplicateGroup, count_persons, find_duplicates
+from .inputs import Gate, choose_province, discover, gate, province_code_error
+from .model import FileReport
+from .pseudonym import ProvinceKey, province_key, pseudonym
+from .summary import consolidation_json, province_text
+from .worker import Progress, process_all
+from .writer import Book, write_book
+
+EXIT_OK, EXIT_DATA, EXIT_UNUSABLE = 0, 1, 2
+#: below this much input, starting worker processes costs more than it saves
+POOL_MIN_BYTES = 2_000_000
+JOBS = 2
+
+PERSONAL_WARNING = (
+    "PERINGATAN: --sertakan-data-pribadi dipakai. Sheet Duplikat akan berisi NAMA dan NIK "
+    "penerima (data pribadi spesifik menurut UU 27/2022 tentang Pelindungan Data Pribadi). "
+    "Simpan berkas keluaran di tempat aman, jangan dibagikan, dan hapus bila tidak "
+    "diperlukan lagi.")
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    gate: Gate
+    duplicates: list[DuplicateGroup]
+    duplicate_persons: int
+    document: dict[str, Any]  # the --json document
+    exit_code: int
+    written: Path | None
+    sources: list[FileReport]
+    key: ProvinceKey | None  # the pseudonym key used, if any duplicates needed one
+
+
+def main(args: argparse.Namespace) -> int:
+    """Entry from ``spm_xl.cli`` with the parsed ``konsolidasi`` arguments."""
+    return consolidate_paths(args.inputs, Path(args.output), provinsi=args.provinsi,
+                             kode_provinsi=args.kode_provinsi, as_json=args.json,
+                             personal=args.sertakan_data_pribadi)
+
+
+def consolidate_paths(inputs: Sequence[str | Path], output: Path, *,
+                      provinsi: str | Path | None = None, kode_provinsi: str | None = None,
+                      as_json: bool = False, personal: bool = False,
+                      jobs: int | None = None) -> int:
+    """Consolidate, tell the user what happened, return the exit code."""
+    con = _console()
+    if personal:
+        con.print(f"[bold red]{PERSONAL_WARNING}[/]", markup=True)
+    with _progress(con) as progress:
+        outcome = consolidate(inputs, output, provinsi=provinsi, kode_provinsi=kode_provinsi,
+                              personal=personal, jobs=jobs, progress=progress)
+    _report(con, outcome)
+    if as_json:
+        sys.stdout.write(json.dumps(outcome.document, ensure_ascii=False, indent=1) + "\n")
+    return outcome.exit_code
+
+
+def consolidate(inputs: Sequence[str | Path], output: Path, *,
+                provinsi: str | Path | None = None, kode_provinsi: str | None = None,
+                personal: bool = False, jobs: int | None = None,
+                progress: Progress | None = None) -> Outcome:
+    """Read, gate, recompute and write; never modifies an input, prints nothing."""
+    clock = _Clock()
+    output = Path(output)
+    _check_output(output)
+    own_path = Path(provinsi) if provinsi else None
+    if kode_provinsi and own_path is None:
+        _require_province_code(kode_provinsi)
+    files, problems = discover(inputs, exclude=[own_path] if own_path else [])
+    files = _without_output(files, output, inputs)
+    if own_path is not None and _same(own_path) == _same(output):
+        raise UnusableWorkbook(_output_is_input(output))
+    paths = [*([own_path] if own_path else []), *files]
+    if jobs is None:
+        jobs = JOBS if sum(_size(p) for p in paths) >= POOL_MIN_BYTES else 1
+    reports = process_all(paths, personal=personal, jobs=jobs, progress=progress)
+    clock.lap(f"baca dan hitung {len(paths)} berkas ({jobs} proses)")
+    own = reports[0] if own_path else None
+    districts = [*reports[1 if own_path else 0:], *problems]
+    province = choose_province(own, kode_provinsi, districts)
+    if province is None and kode_provinsi:
+        _require_province_code(kode_provinsi)
+    g = gate(districts, own, province)
+    groups = find_duplicates([r.keys for r in g.districts])
+    persons = count_persons(groups)
+    clock.lap("gerbang dan duplikat")
+    sources = [*reports, *problems]
+    document = consolidation_json(g, persons)
+    if not g.districts and g.own is None:
+        return Outcome(g, groups, persons, document, EXIT_UNUSABLE, None, sources, None)
+    key_note = "tidak diperlukan (tidak ada duplikat)"
+    names: dict[bytes, str] = {}
+    key: ProvinceKey | None = None
+    if groups:
+        assert g.province is not None
+        key = province_key(g.province.kode)
+        names = {grp.digest: pseudonym(key.key, grp.digest) for grp in groups}
+        key_note = f"kunci dari {key.source}, tidak disimpan di buku kerja ini"
+    book = Book(g, groups, persons, names, personal, sources, stamp(_sidik(g)), key_note)
+    _atomic_write(output, lambda tmp: write_book(tmp, book))
+    clock.lap("tulis buku kerja provinsi")
+    used = [*g.districts, *([g.own] if g.own else [])]
+    bad = bool(g.rejected or g.conflicts) or any(has_errors(r.findings) for r in used)
+    return Outcome(g, groups, persons, document, EXIT_DATA if bad else EXIT_OK, output,
+                   sources, key)
+
+
+class _Clock:
+    """Phase times on standard error when SPM_XL_TIMING is set (for the benchmark)."""
+
+    def __init__(self) -> None:
+        self.on = bool(os.environ.get("SPM_XL_TIMING"))
+        self.last = time.perf_counter()
+
+    def lap(self, what: str) -> None:
+        now = time.perf_counter()
+        if self.on:
+            print(f"waktu: {what}: {now - self.last:.2f} s", file=sys.stderr)
+        self.last = now
+
+
+def _atomic_write(target: Path, produce: Callable[[Path], None]) -> None:
+    from ..book.atomic import atomic_write
+
+    atomic_write(target, produce, backup=True)
+
+
+def _sidik(g: Gate) -> str:
+    """The fingerprint of a consolidation: the bytes of every file it used."""
+    h = hashlib.sha256()
+    for r in sorted([*g.districts, *([g.own] if g.own else [])], key=lambda r: r.source.name):
+        h.update(f"{r.source.name}\x1f{r.source.sha256}\x1e".encode())
+    return h.hexdigest()[:20]
+
+
+def _check_output(output: Path) -> None:
+    """Refuse a bad output path before spending a minute reading the districts."""
+    if output.suffix.lower() != ".xlsx":
+        raise UnusableWorkbook(f"Berkas keluaran '{output.name}' harus berakhiran .xlsx.")
+    if not output.parent.is_dir():
+        raise UnusableWorkbook(f"Folder keluaran '{output.parent}' tidak ada; buat dulu "
+                               "foldernya atau pilih folder lain.")
+
+
+def _require_province_code(kode: str) -> None:
+    from ..regions import regions
+
+    if kode.strip() not in regions().provinsi:
+        raise UnusableWorkbook(province_code_error(kode))
+
+
+def _without_output(files: list[Path], output: Path, inputs: Sequence[str | Path]) -> list[Path]:
+    """Never overwrite an input; a previous output found in an input folder is skipped."""
+    from ..book.atomic import backup_path
+
+    target, backup = _same(output), _same(backup_path(output))
+    named = {_same(Path(p)) for p in inputs}
+    kept = []
+    for f in files:
+        here = _same(f)
+        if here == target and (target in named or not _is_consolidation(f)):
+            raise UnusableWorkbook(_output_is_input(output))
+        if here not in (target, backup) or not _is_consolidation(f):
+            kept.append(f)
+    return kept
+
+
+def _is_consolidation(path: Path) -> bool:
+    """A workbook this command wrote earlier (it has the Rekap Kab/Kota sheet)."""
+    from .writer import REKAP_KABKOTA
+
+    try:
+        import python_calamine
+
+        with python_calamine.CalamineWorkbook.from_path(str(path)) as wb:
+            return REKAP_KABKOTA in wb.sheet_names
+    except Exception:
+        return False
+
+
+def _output_is_input(output: Path) -> str:
+    return (f"Berkas keluaran '{output.name}' adalah salah satu berkas masukan; konsolidasi "
+            "tidak pernah menimpa berkas masukan. Pilih nama atau folder keluaran lain.")
+
+
+def _same(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:
+        return path.absolute()
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+# --- terminal ------------------------------------------------------------------------------
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True, markup=False)  # data is text
+
+
+class _progress:
+    """A progress bar on a terminal only; quiet when standard error is not a TTY."""
+
+    def __init__(self, con: Any) -> None:
+        self.con = con
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> Progress | None:
+        if not sys.stderr.isatty() or os.environ.get("SPM_XL_NO_PROGRESS"):
+            return None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self.bar = Progress(TextColumn("Membaca berkas"), BarColumn(), MofNCompleteColumn(),
+                            TextColumn("{task.description}"), console=self.con,
+                            transient=True)
+        self.bar.__enter__()
+        self.task = self.bar.add_task("", total=None)
+
+        def tick(report: FileReport, total: int) -> None:
+            self.bar.update(self.task, advance=1, total=total, description=report.source.name)
+
+        return tick
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _report(con: Any, out: Outcome) -> None:
+    from rich.markup import escape as rich_escape
+
+    from ..book.cells import printable
+
+    def escape(text: str) -> str:  # file names and reasons are data: no markup, no controls
+        return rich_escape(printable(text))
+
+    g = out.gate
+    con.print(f"Provinsi: {province_text(g.province)}"
+              + (f" — {g.province.alasan}." if g.province else "."))
+    if g.period:
+        from .. import labels
+
+        con.print(f"Periode: Tahun {g.period[0]}, Triwulan "
+                  f"{labels.QUARTER_ROMAN[g.period[1] - 1]}.")
+    used = len(g.districts) + (1 if g.own else 0)
+    con.print(f"{len(out.sources)} berkas diperiksa: {used} dipakai, {len(g.rejected)} "
+              f"ditolak, {sum(len(c.reports) for c in g.conflicts)} dalam konflik.")
+    for x in g.rejected:
+        con.print(f"[red]Ditolak[/] {escape(x.report.source.name)}: {escape(x.alasan)}",
+                  markup=True)
+    for c in g.conflicts:
+        con.print(f"[red]Konflik[/] kab/kota {escape(c.kode)} dikirim dalam "
+                  f"{escape(', '.join(r.source.name for r in c.reports))}; tidak ada yang "
+                  "dipakai.", markup=True)
+    if g.missing:
+        con.print(f"Belum mengirim ({len(g.missing)}): "
+                  f"{', '.join(k.nama for k in g.missing)}.")
+    if out.duplicate_persons:
+        con.print(f"Duplikat lintas kab/kota: {out.duplicate_persons} orang (lihat sheet "
+                  "Duplikat).")
+    found = counts(f for r in [*g.districts, *([g.own] if g.own else [])] for f in r.findings)
+    con.print(f"Temuan di berkas yang dipakai: {found['galat']} galat, "
+              f"{found['peringatan']} peringatan, {found['info']} info (sheet Pemeriksaan).")
+    if out.key is not None and out.key.created:
+        con.print(f"Kunci pseudonim provinsi baru dibuat: {out.key.path}. Simpan cadangannya di "
+                  "tempat aman dan jangan dibagikan; tanpa kunci yang sama, ID pseudonim tidak "
+                  "cocok lagi antar konsolidasi.")
+    if out.written:
+        con.print(f"Hasil ditulis ke {out.written}.")
+    else:
+        con.print("[red]Tidak ada berkas yang dapat dikonsolidasikan; tidak ada hasil yang "
+                  "ditulis.[/]", markup=True)

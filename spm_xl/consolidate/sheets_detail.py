@@ -1,0 +1,161 @@
+"""The detail sheets: Belum Mengirim, Duplikat, Pemeriksaan, Sumber (long tables)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import xlsxwriter
+
+from .. import labels
+from ..book import outputs as o
+from ..catalogue import load_catalogue
+from ..findings import SEVERITY_TEXT, Finding
+from .model import FileReport
+from .sheets import (
+    BELUM_MENGIRIM,
+    DUPLIKAT,
+    PEMERIKSAAN,
+    SUMBER,
+    Book,
+    Value,
+    accepted,
+    long_table,
+    region,
+)
+
+# --- Belum Mengirim ------------------------------------------------------------------------
+
+def belum_mengirim(wb: xlsxwriter.Workbook, book: Book) -> None:
+    cols = (o.Column("Kode Wilayah", "teks", 12), o.Column("Kab/Kota", "teks", 34),
+            o.Column("Jenis", "teks", 12))
+    rows = ([k.kode, k.nama, k.jenis.capitalize()] for k in book.gate.missing)
+    preamble = ([] if book.gate.province else
+                [("Provinsi tidak dapat ditentukan; daftar kab/kota tidak tersedia.", True)])
+    long_table(wb, book, BELUM_MENGIRIM, "Kab/Kota yang Belum Mengirim", cols, rows,
+               preamble, empty="Semua kab/kota provinsi ini sudah mengirim buku kerja.")
+
+
+# --- Duplikat ------------------------------------------------------------------------------
+
+def duplikat(wb: xlsxwriter.Workbook, book: Book) -> None:
+    cols = [o.Column("Grup", "bilangan", 7), o.Column("ID Pseudonim", "teks", 22),
+            o.Column(o.O_KODE_LAYANAN, "teks", 8), o.Column("Jumlah Kab/Kota", "bilangan", 10),
+            o.Column("Kode Wilayah", "teks", 10), o.Column("Kab/Kota", "teks", 26),
+            o.Column("Berkas", "teks", 30), o.Column(o.O_SHEET, "teks", 16),
+            o.Column("Baris", "bilangan", 8)]
+    if book.personal:
+        cols += [o.Column("NIK", "teks", 20), o.Column("Nama", "teks", 28),
+                 o.Column("Tanggal Lahir", "teks", 12)]
+    preamble = [
+        ("Orang yang sama (NIK sama, atau nama dan tanggal lahir sama bila tanpa NIK) pada "
+         "layanan yang sama di lebih dari satu kab/kota.", False),
+        ("ID pseudonim dibuat dari NIK dengan kunci provinsi (HMAC-SHA256): tetap sama antar "
+         "konsolidasi, tidak dapat dibalik menjadi NIK. Berkas, sheet dan baris menunjuk "
+         "orangnya di buku kerja kab/kota.", False),
+    ]
+    if book.personal:
+        preamble.insert(0, ("PERINGATAN: sheet ini berisi data pribadi (nama dan NIK, UU "
+                            "27/2022). Jangan dibagikan; hapus bila tidak diperlukan lagi.",
+                            True))
+    long_table(wb, book, DUPLIKAT, "Penerima Terdaftar di Lebih dari Satu Kab/Kota", cols,
+               _duplicate_rows(book), preamble,
+               empty="Tidak ada penerima yang terdaftar di lebih dari satu kab/kota.")
+
+
+def _duplicate_rows(book: Book) -> Iterator[list[Value]]:
+    districts = book.gate.districts
+    for n, group in enumerate(book.duplicates, start=1):
+        pid = book.pseudonyms[group.digest]
+        count = len(group.districts)
+        for m in group.members:
+            report = districts[m.district]
+            ident = report.identity
+            assert ident is not None
+            values: list[Value] = [n, pid, group.layanan, count, ident.kode, region(report),
+                                   report.source.name, m.keys.sheet, m.row]
+            if book.personal:
+                k = m.keys
+                values += [k.nik[m.position] if k.nik else None,
+                           k.nama[m.position] if k.nama else None,
+                           k.lahir[m.position] if k.lahir else None]
+            yield values
+
+
+# --- Pemeriksaan ---------------------------------------------------------------------------
+
+def pemeriksaan(wb: xlsxwriter.Workbook, book: Book) -> None:
+    cols = (o.Column("Kode Wilayah", "teks", 10), o.Column("Daerah", "teks", 24),
+            o.Column("Berkas", "teks", 28), o.Column(o.O_TINGKAT, "teks", 11),
+            o.Column(o.O_SHEET, "teks", 16), o.Column(o.O_SEL, "teks", 8),
+            o.Column(o.O_NILAI, "teks", 22), o.Column(o.O_PESAN, "teks", 90),
+            o.Column(o.O_KODE, "teks", 22))
+    long_table(wb, book, PEMERIKSAAN, "Pemeriksaan Data Seluruh Berkas", cols,
+               _finding_rows(book), empty="Tidak ada temuan.")
+
+
+def _finding_rows(book: Book) -> Iterator[list[Value]]:
+    g = book.gate
+    for x in g.rejected:
+        yield _finding_row(x.report, Finding("galat", "berkas_ditolak",
+                                             f"Berkas tidak dipakai: {x.alasan}"))
+    for c in g.conflicts:
+        names = ", ".join(r.source.name for r in c.reports)
+        for r in c.reports:
+            yield _finding_row(r, Finding(
+                "galat", "konflik_kabkota",
+                f"Kab/kota {c.kode} dikirim dalam lebih dari satu berkas ({names}); tidak ada "
+                "yang dipakai sampai hanya satu yang dikirim."))
+    for r in accepted(book):
+        for f in r.findings:
+            yield _finding_row(r, f)
+
+
+def _finding_row(r: FileReport, f: Finding) -> list[Value]:
+    ident = r.identity
+    return [ident.kode if ident else None, region(r) if ident else None, r.source.name,
+            SEVERITY_TEXT[f.tingkat], f.sheet, f.sel, f.nilai, f.pesan, f.kode]
+
+
+# --- Sumber --------------------------------------------------------------------------------
+
+def sumber(wb: xlsxwriter.Workbook, book: Book) -> None:
+    codes = [s.kode for s in load_catalogue().layanan
+             if any(s.kode in r.rows for r in book.sources)]
+    cols = [o.Column("Berkas", "teks", 30), o.Column("SHA-256", "teks", 66),
+            o.Column("Ukuran (byte)", "bilangan", 12), o.Column("Versi Templat", "teks", 9),
+            o.Column("Tingkat", "teks", 14), o.Column("Kode Wilayah", "teks", 10),
+            o.Column("Nama Wilayah", "teks", 26), o.Column("Tahun", "teks", 7),
+            o.Column("Triwulan", "teks", 8),
+            *(o.Column(f"Baris {c}", "bilangan", 8) for c in codes),
+            o.Column("Status", "teks", 70)]
+    status = _statuses(book)
+
+    def rows() -> Iterator[list[Value]]:
+        for r in book.sources:
+            ident = r.identity
+            yield [r.source.name, r.source.sha256, r.source.size,
+                   ident.versi_templat if ident else None,
+                   labels.TINGKAT_TEXT.get(ident.tingkat) if ident else None,
+                   ident.kode if ident else None, ident.nama if ident else None,
+                   ident.tahun if ident else None,
+                   labels.QUARTER_ROMAN[ident.triwulan - 1]
+                   if ident and 1 <= ident.triwulan <= 4 else None,
+                   *(r.rows.get(c) for c in codes), status.get(r.source.path, "")]
+
+    long_table(wb, book, SUMBER, "Sumber Data: Berkas yang Diperiksa", cols, rows(),
+               empty="Tidak ada berkas.")
+
+
+def _statuses(book: Book) -> dict[str, str]:
+    g = book.gate
+    out = {r.source.path: "Dipakai" for r in g.districts}
+    if g.own is not None:
+        out[g.own.source.path] = "Dipakai (buku kerja provinsi, P1-P5)"
+    for x in g.rejected:
+        out[x.report.source.path] = f"Ditolak: {x.alasan}"
+    for c in g.conflicts:
+        for r in c.reports:
+            others = ", ".join(x.source.name for x in c.reports if x is not r)
+            out[r.source.path] = (f"Konflik: kab/kota {c.kode} juga dikirim dalam {others}; "
+                                  "tidak dipakai")
+    return out

@@ -1,0 +1,181 @@
+"""The provincial figures: totals, ranking, per-service recap, summed needs, and the JSON.
+
+Everything is summed from the districts' recomputed results (never from what they saved),
+with exact integers and fractions; rounding happens when a figure is shown. Two different
+"averages" exist and are kept apart on purpose: the pooled share of recipients served
+(sum X / sum Y over districts) and the plain mean of the district indices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from ..engine import ItemNeed, RegionResult, category
+from ..records import default_settings
+from ..report import pct, qty, region_json
+from .inputs import Gate, ProvinceChoice
+from .model import FileReport
+
+Quad = tuple[int, int, int, int]
+FQuad = tuple[Fraction | None, Fraction | None, Fraction | None, Fraction | None]
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceRecap:
+    """One service across the regions that report it."""
+    kode: str
+    daerah: int  # regions reporting the service with a target (Y > 0)
+    sasaran: int
+    terlayani: Quad
+    persen_gabungan: FQuad  # 100 * sum X / sum Y
+    rata_indeks: FQuad  # mean of the regions' service indices (Y > 0)
+    biaya: int
+    sisa: int
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRecap:
+    layanan: str
+    item: str
+    penerima: int
+    volume: Decimal
+    tersedia: Decimal
+    kekurangan: Decimal
+    biaya: int
+    sisa: int
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    report: FileReport
+    peringkat: int | None  # None when the district has no index (no targets at all)
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """The province at the reported quarter (districts only; the province's own apart)."""
+    kabkota: int
+    sasaran: int
+    terlayani: int
+    persen_gabungan: Fraction | None
+    rata_indeks: Fraction | None  # mean of district region indices
+    kategori: str | None
+    biaya: int
+    sisa: int
+
+
+def result_of(r: FileReport) -> RegionResult:
+    assert r.result is not None
+    return r.result
+
+
+def ranking(districts: list[FileReport], quarter: int) -> list[Ranked]:
+    """Highest region index first; equal shown indices share a rank; no index last."""
+    def shown(r: FileReport) -> float | None:
+        return pct(result_of(r).indeks_daerah[quarter - 1])
+
+    ordered = sorted(districts, key=lambda r: (shown(r) is None, -(shown(r) or 0.0),
+                                               r.identity.kode if r.identity else ""))
+    out: list[Ranked] = []
+    last: float | None = None
+    rank = 0
+    for pos, r in enumerate(ordered, start=1):
+        value = shown(r)
+        if value is None:
+            out.append(Ranked(r, None))
+            continue
+        if value != last:
+            rank, last = pos, value
+        out.append(Ranked(r, rank))
+    return out
+
+
+def service_recap(reports: list[FileReport]) -> list[ServiceRecap]:
+    """Pooled and averaged figures per service code, in catalogue order of appearance."""
+    by_code: dict[str, list[Any]] = {}
+    for r in reports:
+        for s in result_of(r).layanan:
+            by_code.setdefault(s.capaian.layanan, []).append(s)
+    out = []
+    for code, parts in by_code.items():
+        y = sum(s.capaian.sasaran for s in parts)
+        x = tuple(sum(s.capaian.terlayani[q] for s in parts) for q in range(4))
+        pooled = tuple(Fraction(100 * x[q], y) if y else None for q in range(4))
+        # a district's own Konfigurasi decides whether Y = 0 counts as 100 or is left out
+        means = tuple(_mean([s.capaian.indeks[q] for s in parts]) for q in range(4))
+        out.append(ServiceRecap(
+            code, sum(1 for s in parts if s.capaian.sasaran > 0), y, _quad(x),
+            _fquad(pooled), _fquad(means), sum(s.kebutuhan.biaya for s in parts),
+            sum(s.kebutuhan.sisa for s in parts)))
+    return out
+
+
+def item_recap(reports: list[FileReport]) -> list[ItemRecap]:
+    """Needs summed per service x item; unit prices differ per district and are not summed."""
+    acc: dict[tuple[str, str], list[ItemNeed]] = {}
+    for r in reports:
+        for s in result_of(r).layanan:
+            for i in s.kebutuhan.item:
+                acc.setdefault((s.kebutuhan.layanan, i.item), []).append(i)
+    return [ItemRecap(code, item, sum(i.penerima for i in parts),
+                      sum((i.volume for i in parts), Decimal(0)),
+                      sum((i.tersedia for i in parts), Decimal(0)),
+                      sum((i.kekurangan for i in parts), Decimal(0)),
+                      sum(i.biaya for i in parts), sum(i.sisa for i in parts))
+            for (code, item), parts in acc.items()]
+
+
+def totals(districts: list[FileReport], quarter: int) -> Totals:
+    q = quarter - 1
+    y = sum(s.capaian.sasaran for r in districts for s in result_of(r).layanan)
+    x = sum(s.capaian.terlayani[q] for r in districts for s in result_of(r).layanan)
+    mean = _mean([result_of(r).indeks_daerah[q] for r in districts])
+    return Totals(len(districts), y, x, Fraction(100 * x, y) if y else None, mean,
+                  category(mean, default_settings()),
+                  sum(result_of(r).biaya for r in districts),
+                  sum(result_of(r).sisa for r in districts))
+
+
+def consolidation_json(g: Gate, duplicate_persons: int) -> dict[str, Any]:
+    """The ``konsolidasi --json`` document of SPEC 4: no name and no NIK in it."""
+    def region(r: FileReport) -> dict[str, Any]:
+        assert r.identity is not None and r.result is not None
+        return {**region_json(r.identity, r.result, r.findings), "berkas": r.source.name}
+
+    recap = service_recap([*g.districts, *([g.own] if g.own else [])])
+    return {
+        "kabkota": [region(r) for r in g.districts],
+        "provinsi": region(g.own) if g.own else None,
+        "ditolak": [{"berkas": x.report.source.name, "alasan": x.alasan} for x in g.rejected],
+        "konflik": [{"kode": c.kode, "berkas": [r.source.name for r in c.reports]}
+                    for c in g.conflicts],
+        "belum_mengirim": [{"kode": k.kode, "nama": k.nama} for k in g.missing],
+        "duplikat": duplicate_persons,
+        "rekap_layanan": [{"kode": s.kode, "sasaran": s.sasaran, "terlayani": list(s.terlayani),
+                           "persen_penerima": [pct(v) for v in s.persen_gabungan]}
+                          for s in recap],
+    }
+
+
+def province_text(p: ProvinceChoice | None) -> str:
+    return f"{p.nama} ({p.kode})" if p else "tidak dapat ditentukan"
+
+
+def quantity(value: Decimal) -> int | float:
+    return qty(value)
+
+
+def _mean(values: list[Fraction | None]) -> Fraction | None:
+    present = [v for v in values if v is not None]
+    return sum(present, Fraction(0)) / len(present) if present else None
+
+
+def _quad(v: tuple[int, ...]) -> Quad:
+    return (v[0], v[1], v[2], v[3])
+
+
+def _fquad(v: tuple[Fraction | None, ...]) -> FQuad:
+    return (v[0], v[1], v[2], v[3])

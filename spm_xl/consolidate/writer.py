@@ -1,0 +1,39 @@
+"""The provincial workbook (SPEC 5), written with XlsxWriter in constant-memory mode.
+
+Sheets, in order: Ringkasan, Rekap Kab-Kota (SPEC's "Rekap Kab/Kota": Excel forbids "/" in a
+sheet name), Rekap Layanan, Kebutuhan, Belum Mengirim, Duplikat, Pemeriksaan, Sumber,
+Dashboard. Formula and URL conversion are off, so a district that named someone
+``=HYPERLINK(...)`` gets text back.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import xlsxwriter
+
+from . import sheets_detail as detail
+from . import sheets_summary as summary
+from .sheets import REKAP_KABKOTA, SHEETS, Book, where
+
+__all__ = ["REKAP_KABKOTA", "SHEETS", "Book", "write_book"]
+
+
+def write_book(path: Path, book: Book) -> None:
+    wb = xlsxwriter.Workbook(str(path), {
+        "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+        "strings_to_numbers": False, "default_date_format": "dd/mm/yyyy"})
+    wb.set_properties({"title": f"Konsolidasi SPM Bidang Sosial {where(book)}",
+                       "comments": "Dibuat oleh spm-xl; tanpa nama dan NIK kecuali diminta."})
+    try:
+        summary.ringkasan(wb, book)
+        summary.rekap_kabkota(wb, book)
+        summary.rekap_layanan(wb, book)
+        summary.kebutuhan(wb, book)
+        detail.belum_mengirim(wb, book)
+        detail.duplikat(wb, book)
+        detail.pemeriksaan(wb, book)
+        detail.sumber(wb, book)
+        summary.dashboard(wb, book)
+    finally:
+        wb.close()
