@@ -25,6 +25,8 @@ ELDERLY = {"K3", "P3"}
 CHILDREN = {"K2", "P2"}
 #: identity columns whose content makes a row "a person" even with no item marked
 _IDENTITY_COLUMNS = (labels.D_NIK, labels.D_KK, labels.D_NAMA, labels.D_LAHIR, labels.D_ALAMAT)
+#: every person column some rule here reads: what the input fingerprint must cover
+RULE_COLUMNS = (*_IDENTITY_COLUMNS, labels.D_JK, labels.D_KEJADIAN)
 
 
 def check_workbook(data: WorkbookData, fingerprint: str | None = None) -> list[Finding]:

@@ -26,7 +26,9 @@ SHOWN_FINDINGS = 40
 def _console() -> Any:
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    # markup only where a line asks for it, and then with every piece of data escaped: a
+    # cell value, sheet or file name like "[/bold]" is text, not a style tag
+    return Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 
 def _print_findings(findings: list[Finding]) -> None:
@@ -34,13 +36,23 @@ def _print_findings(findings: list[Finding]) -> None:
     for f in findings[:SHOWN_FINDINGS]:
         where = " ".join(x for x in (f.sheet and f"[{f.sheet}]", f.sel) if x)
         style = {"galat": "red", "peringatan": "yellow", "info": "cyan"}[f.tingkat]
-        con.print(f"[{style}]{SEVERITY_TEXT[f.tingkat]:<10}[/] {where} {f.pesan}", markup=True)
+        con.print(f"[{style}]{SEVERITY_TEXT[f.tingkat]:<10}[/] {escape(where)} "
+                  f"{escape(f.pesan)}", markup=True)
     if len(findings) > SHOWN_FINDINGS:
         con.print(f"… dan {len(findings) - SHOWN_FINDINGS} temuan lain (lihat sheet Pemeriksaan "
                   "atau --json).")
     c = counts(findings)
     con.print(f"Ringkasan temuan: {c['galat']} galat, {c['peringatan']} peringatan, "
               f"{c['info']} info.")
+
+
+def escape(text: str) -> str:
+    """Text shown literally inside a line printed with rich markup, control characters out."""
+    from rich.markup import escape as rich_escape
+
+    from .book.cells import printable
+
+    return rich_escape(printable(text))
 
 
 def _emit_json(doc: object) -> None:
@@ -77,10 +89,15 @@ def cmd_templat(args: argparse.Namespace) -> int:
 
 def cmd_periksa(args: argparse.Namespace) -> int:
     from .book.reader import read_workbook
+    from .book.safe import excel_lock_present
     from .pipeline import evaluate
 
     path = Path(args.file)
     ev = evaluate(read_workbook(path))
+    if excel_lock_present(path):  # reading is fine; say which version was checked
+        _console().print(f"Catatan: berkas {path.name} sedang dibuka di Excel (ada berkas "
+                         f"kunci ~${path.name}); yang diperiksa adalah versi yang terakhir "
+                         "disimpan.")
     if args.json:
         _emit_json([f.as_json() for f in ev.findings])
     else:
@@ -193,7 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return func(args)
     except UnusableWorkbook as e:
         where = " ".join(x for x in (e.sheet and f"[{e.sheet}]", e.sel) if x)
-        _console().print(f"[red]Galat:[/] {where + ' ' if where else ''}{e.pesan}", markup=True)
+        _console().print(f"[red]Galat:[/] {escape(where + ' ' if where else '')}"
+                         f"{escape(e.pesan)}", markup=True)
         if getattr(args, "json", False):
             found = {"tingkat": "galat", "sheet": e.sheet, "sel": e.sel,
                      "kode": "berkas_tidak_dapat_dipakai", "pesan": e.pesan}
@@ -202,8 +220,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _console().print("Dibatalkan.")
         return 130
-    except Exception as e:  # last resort: a clear sentence, never a traceback
-        if os.environ.get("SPM_XL_DEBUG"):
+    except BaseException as e:  # last resort: a clear sentence, never a traceback (a Rust
+        # panic inside a reader is pyo3's PanicException, a BaseException)
+        if isinstance(e, SystemExit | GeneratorExit) or os.environ.get("SPM_XL_DEBUG"):
             raise
         _console().print(f"[red]Galat tak terduga:[/] {type(e).__name__}. Berkas masukan tidak "
                          "diubah. Jalankan dengan SPM_XL_DEBUG=1 untuk rinciannya.", markup=True)

@@ -1,16 +1,18 @@
 """The input fingerprint stamped on every output sheet, to detect stale results.
 
-It hashes what was *read* (identity, settings, prices, budget, recipient rows), not the
-file's bytes, so re-saving or restyling a workbook does not make its results stale while
-any changed value does.
+It hashes the values the checks and the engine use (identity, settings, prices, budget,
+status marks, and the person columns some rule reads), not the file's bytes: re-saving or
+restyling a workbook, or editing a column no rule reads (Desa/Kelurahan, Keterangan, ...),
+does not make its results stale, while any change that could alter an output does.
 """
 
 from __future__ import annotations
 
 import hashlib
-import pickle
+import json
 from datetime import date
 
+from .checks import RULE_COLUMNS
 from .records import WorkbookData
 
 
@@ -32,10 +34,12 @@ def fingerprint(data: WorkbookData) -> str:
         rows = data.services[service]
         feed(service, rows.items, rows.rows)
         h.update(rows.status.tobytes())
-        for label in sorted(rows.person):
+        for label in RULE_COLUMNS:
+            if label not in rows.person:
+                continue
             feed(label)
-            # pickle is a fast, deterministic encoding of str/int/float/None lists; dates go
-            # in as ISO text first because pickling date objects is slow
+            # JSON is a fast canonical text for str/int/float/None lists (pickle is not
+            # canonical: it memoises shared objects); dates go in as ISO text
             values = [v.isoformat() if isinstance(v, date) else v for v in rows.person[label]]
-            h.update(pickle.dumps(values, protocol=5))
+            h.update(json.dumps(values, ensure_ascii=False, default=repr).encode("utf-8"))
     return h.hexdigest()[:20]

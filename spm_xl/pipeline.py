@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,12 +25,16 @@ if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Evaluation:
     data: WorkbookData
     findings: list[Finding]
     result: RegionResult
-    sidik: str
+
+    @cached_property
+    def sidik(self) -> str:
+        """The input fingerprint, computed only when a stamp is written or compared."""
+        return fingerprint(self.data)
 
 
 def evaluate(data: WorkbookData, *, quarter: int | None = None,
@@ -42,12 +47,16 @@ def evaluate(data: WorkbookData, *, quarter: int | None = None,
     """
     if quarter is not None:
         data.identity = dataclasses.replace(data.identity, triwulan=quarter)
-    sidik = fingerprint(data)
-    findings = sort_findings(check_workbook(data, sidik if report_stale else None))
+    # comparing stamps needs the fingerprint; a workbook never computed has none to compare
+    sidik = fingerprint(data) if report_stale and data.stamps else None
+    findings = sort_findings(check_workbook(data, sidik))
     level = load_catalogue().services(data.identity.tingkat)
     services = [data.services[s.kode] for s in level if s.kode in data.services]
     result = compute(services, data.prices, data.budgets, data.settings)
-    return Evaluation(data, findings, result, sidik)
+    ev = Evaluation(data, findings, result)
+    if sidik is not None:
+        ev.__dict__["sidik"] = sidik  # already computed: keep it for the stamp
+    return ev
 
 
 def stamp(sidik: str) -> Stamp:

@@ -161,6 +161,12 @@ def _number(raw: object) -> tuple[Decimal | None, str | None]:
     return (-parsed if negative else parsed), None
 
 
+#: no quantity or rupiah amount of a district is near these; bigger ones are typing errors,
+#: and keeping them out keeps every product of price and volume a finite float for Excel
+MAX_QUANTITY = Decimal(10**9)
+MAX_RUPIAH = 10**15  # Rp 1.000 triliun
+
+
 def parse_decimal(raw: object) -> tuple[Decimal | None, str | None]:
     """A non-negative quantity (standar per penerima, tersedia): number or Indonesian text."""
     value, error = _number(raw)
@@ -169,6 +175,8 @@ def parse_decimal(raw: object) -> tuple[Decimal | None, str | None]:
                       "7, 45,5 atau 1.250.")
     if value is not None and value < 0:
         return None, f"Nilai '{display_value(raw)}' negatif; jumlah tidak boleh negatif."
+    if value is not None and value > MAX_QUANTITY:
+        return None, f"Nilai '{display_value(raw)}' terlalu besar; periksa angkanya."
     return value, None
 
 
@@ -190,6 +198,8 @@ def parse_rupiah(raw: object) -> tuple[int | None, str | None]:
         return None, None
     if number < 0:
         return None, f"Rupiah '{display_value(raw)}' negatif; tidak boleh negatif."
+    if number > MAX_RUPIAH:
+        return None, f"Rupiah '{display_value(raw)}' terlalu besar; periksa angkanya."
     if number != number.to_integral_value():
         return None, (f"Rupiah '{display_value(raw)}' berisi pecahan; tulis rupiah utuh "
                       "tanpa sen.")
@@ -245,14 +255,14 @@ def parse_date(raw: object) -> tuple[date | None, str | None]:
     if isinstance(raw, date):
         return raw, None
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        return _from_serial(raw)
+        return _from_serial(raw) if abs(raw) <= _MAX_SERIAL else (None, _not_a_date(raw))
     if not isinstance(raw, str):
         return None, _not_a_date(raw)
     text = " ".join(raw.split())
     if not text:
         return None, None
     if _DIGITS.match(text):
-        return _from_serial(int(text))
+        return _from_serial(int(text)) if len(text) <= 7 else (None, _not_a_date(raw))
     parts: tuple[int, int, int] | None = None
     if m := _ISO.match(text):
         parts = (int(m[1]), int(m[2]), int(m[3]))
@@ -312,6 +322,13 @@ def parse_text(raw: object) -> str | None:
 
 _LONG_DIGITS = re.compile(r"\d{9,}")
 _SHOWN_MAX = 40
+#: C0 and C1 control characters: an ESC from a cell could rewrite the admin's terminal
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: control characters (but newlines) become \ufffd."""
+    return _CONTROL.sub("\ufffd", text)
 
 
 def display_value(raw: object) -> str:
@@ -320,7 +337,7 @@ def display_value(raw: object) -> str:
         text = str(int(raw))
     else:
         text = "" if raw is None else str(raw)
-    text = " ".join(text.split())
+    text = printable(" ".join(text.split()))
     text = _LONG_DIGITS.sub(lambda m: mask_nik(m.group()), text)
     if len(text) > _SHOWN_MAX:
         text = text[:_SHOWN_MAX - 1] + "\u2026"
@@ -329,4 +346,5 @@ def display_value(raw: object) -> str:
 
 __all__ = ["DATE_ACCEPTED", "STATUS_ACCEPTED", "STATUS_EXACT", "STATUS_KEYS", "display_value",
            "mask_nik", "parse_date", "parse_decimal", "parse_int", "parse_number_text",
-           "parse_quarter", "parse_rupiah", "parse_status", "parse_text", "status_key"]
+           "parse_quarter", "parse_rupiah", "parse_status", "parse_text", "printable",
+           "status_key"]

@@ -1,10 +1,12 @@
 """The workbook reader: one .xlsx/.xlsm -> ``WorkbookData`` (SPEC 3).
 
-python-calamine reads cell values only (cached formula results; no macro ever runs, no
-formula is evaluated) at Rust speed. Tables are found by their header labels within the
-first ``labels.HEADER_SEARCH_ROWS`` rows and columns by label, so title rows, moved columns
-and the admin's own extra columns do not matter. A bad cell becomes a ``Finding``; only a
-file that cannot be read at all raises ``UnusableWorkbook``.
+Cells come through a ``SheetSource`` (``book.source``): for a file, python-calamine reads
+cell values only (cached formula results; no macro ever runs, no formula is evaluated) at
+Rust speed; the Excel buttons pass an xlwings source over the open workbook instead.
+Tables are found by their header labels within the first ``labels.HEADER_SEARCH_ROWS`` rows
+and columns by label, so title rows, moved columns and the admin's own extra columns do not
+matter. A bad cell becomes a ``Finding``; only a file that cannot be read at all raises
+``UnusableWorkbook``.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
-from python_calamine import CalamineWorkbook, SheetTypeEnum
+from python_calamine import CalamineWorkbook
 
 from .. import labels
 from ..catalogue import Catalogue, Item, Level, Service, ZeroTargetRule, load_catalogue
@@ -50,11 +52,10 @@ from .cells import (
     parse_text,
     status_key,
 )
-from .safe import check_container
+from .safe import ReaderPanic, calamine_guard, check_container, excel_error_cells
+from .source import CalamineSource, Grid, Merge, SheetSource
 
 T = TypeVar("T")
-Grid = list[list[object]]
-Merge = tuple[tuple[int, int], tuple[int, int]]
 
 #: person columns kept exactly as the cell holds them (the checks must see a numeric NIK)
 RAW_COLUMNS = (labels.D_NO, labels.D_NIK, labels.D_KK)
@@ -87,8 +88,8 @@ class _Header:
 
 @dataclass(slots=True)
 class _Ctx:
-    """One read of one workbook: the open book and the findings collected so far."""
-    wb: CalamineWorkbook
+    """One read of one workbook: its cells and the findings collected so far."""
+    source: SheetSource
     berkas: str
     names: list[str]
     findings: list[Finding] = field(default_factory=list)
@@ -107,12 +108,27 @@ def read_workbook(path: Path) -> WorkbookData:
         raise UnusableWorkbook(f"Berkas '{path.name}' tidak dapat dibaca sebagai buku kerja "
                                f"Excel ({_detail(exc)}).") from exc
     with wb:
-        names = [m.name for m in wb.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
-        return _read(_Ctx(wb, path.name, names))
+        data = read_source(CalamineSource(wb, path.name))
+    data.findings += _error_values(path, data)
+    return data
+
+
+def read_source(source: SheetSource) -> WorkbookData:
+    """Read the inputs from any source of cells (a file, or a workbook open in Excel)."""
+    return _read(_Ctx(source, source.file_name, source.sheet_names()))
 
 
 def _read(ctx: _Ctx) -> WorkbookData:
     cat = load_catalogue()
+    ours = {_norm(n) for n in (labels.PETUNJUK, labels.IDENTITAS, labels.HARGA,
+                               labels.ANGGARAN, labels.KONFIGURASI,
+                               *(s.sheet for s in cat.layanan))}
+    if not any(_norm(n) in ours for n in ctx.names):
+        raise UnusableWorkbook(
+            f"Berkas '{ctx.berkas}' bukan buku kerja SPM: tidak ada satu pun sheet templat "
+            f"({labels.IDENTITAS}, {labels.HARGA}, K1 Disabilitas, ...). Sheet yang ada: "
+            f"{', '.join(repr(n) for n in ctx.names) or '-'}. Isi data pada templat dari "
+            "spm-xl templat.")
     ident_name = _require_sheet(ctx, labels.IDENTITAS)
     identity = _identity(ctx, _load(ctx, ident_name))
     level = cat.services(identity.tingkat)
@@ -124,6 +140,25 @@ def _read(ctx: _Ctx) -> WorkbookData:
                 for s in level}
     return WorkbookData(identity, settings, prices, budgets, services, ctx.findings,
                         _stamps(ctx))
+
+
+def _error_values(path: Path, data: WorkbookData) -> list[Finding]:
+    """Excel error values (#N/A, #REF!) in the sheets read: calamine reads them as empty."""
+    read = [labels.IDENTITAS, labels.KONFIGURASI, labels.HARGA, labels.ANGGARAN,
+            *(s.sheet for s in data.services.values())]
+    out = []
+    for sheet, (cells, total) in excel_error_cells(path, read).items():
+        for ref, value in cells:
+            shown = display_value(value)
+            out.append(Finding("galat", "nilai_galat_excel",
+                               f"Sel {ref} berisi nilai galat Excel {shown} (rumus yang gagal "
+                               "atau salinan yang rusak) sehingga terbaca kosong. Perbaiki "
+                               "rumusnya atau ketik nilainya.", sheet, ref, shown))
+        if total > len(cells):
+            out.append(Finding("galat", "nilai_galat_excel",
+                               f"Masih ada {total - len(cells)} sel lain berisi nilai galat "
+                               "Excel di sheet ini; perbaiki semuanya.", sheet))
+    return out
 
 
 # --- sheets -----------------------------------------------------------------------------
@@ -176,9 +211,15 @@ def _optional_sheet(ctx: _Ctx, wanted: str) -> _Sheet | None:
 
 def _load(ctx: _Ctx, name: str) -> _Sheet:
     try:
-        sheet = ctx.wb.get_sheet_by_name(name)
-        grid: Grid = sheet.to_python(skip_empty_area=False)  # type: ignore[assignment]
-        merged = sheet.merged_cell_ranges or []
+        with calamine_guard():
+            grid = ctx.source.rows(name)
+            merged = ctx.source.merged_ranges(name)
+    except (OverflowError, ReaderPanic) as exc:  # a number no date or duration can hold
+        raise UnusableWorkbook(f"Sheet '{name}' di berkas '{ctx.berkas}' berisi angka yang "
+                               "sangat besar atau negatif di sel berformat tanggal, waktu atau "
+                               "durasi (misalnya NIK yang diketik di kolom tanggal), sehingga "
+                               "tidak dapat dibaca. Perbaiki sel itu atau ubah formatnya, "
+                               f"simpan, lalu coba lagi ({_detail(exc)}).", sheet=name) from exc
     except Exception as exc:  # a broken part inside a zip that is otherwise sound
         raise UnusableWorkbook(f"Sheet '{name}' di berkas '{ctx.berkas}' rusak dan tidak "
                                "dapat dibaca. Minta kiriman ulang atau buka di Excel dan "
@@ -216,6 +257,8 @@ def _identity(ctx: _Ctx, sheet: _Sheet) -> Identity:
             f"{'kosong' if not shown else repr(shown) + ' tidak dikenal'}; isi "
             "'Kabupaten/Kota' atau 'Provinsi'.", sheet=name, sel=cell(labels.ID_TINGKAT))
     tahun, error = parse_int(raw(labels.ID_TAHUN))
+    if tahun is not None and not 1900 <= tahun <= 9999:  # no calendar year; 2018-2100 checks
+        tahun, error = None, f"{tahun} bukan tahun"
     if tahun is None:
         raise UnusableWorkbook(
             f"Tahun di sheet {name} berkas '{ctx.berkas}' kosong atau tidak terbaca"
@@ -557,8 +600,8 @@ def _stamps(ctx: _Ctx) -> dict[str, Stamp]:
         if name not in ctx.names:
             continue
         try:
-            grid = ctx.wb.get_sheet_by_name(name).to_python(
-                skip_empty_area=False, nrows=labels.STAMP_ROW)
+            with calamine_guard():
+                grid = ctx.source.rows(name, labels.STAMP_ROW)
         except Exception:  # an output sheet we cannot read is simply not stamped
             continue
         if len(grid) < labels.STAMP_ROW:

@@ -19,16 +19,22 @@ or unbounded memory. In order:
    ``<dimension>`` (Excel, LibreOffice and openpyxl write it truthfully); a small part, or
    one without it, is scanned in full instead. A larger part crafted with a lying
    ``<dimension>`` is not caught: batch jobs over untrusted files should read in worker
-   processes with a memory limit.
+   processes with a memory limit. A sheet reaching past ``MAX_SHEET_ROWS`` is refused too,
+   however narrow: a value in Excel's last row is a stray, never data.
+
+``excel_error_cells`` is not a check but a lookup for the reader: python-calamine returns an
+error value (``#N/A``, ``#REF!``) as an empty cell, so the cells stored with ``t="e"`` are
+found in the sheet XML itself, streaming, and reported as findings.
 """
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -45,6 +51,9 @@ RATIO_FLOOR_BYTES = 8 << 20
 MAX_ENTRIES = 20_000
 #: cells of one worksheet's rectangle from A1 to its farthest cell (500,000 rows x 40 cols)
 MAX_SHEET_CELLS = 20_000_000
+#: rows of one worksheet: a value in Excel's last row (1,048,576) is a stray, not data, and
+#: even a two-column sheet that tall costs ~350 MB and seconds to read
+MAX_SHEET_ROWS = 500_000
 #: worksheet parts up to this compressed size are scanned in full rather than trusting
 #: their <dimension>; a tiny part claiming a far-away cell is the cheap memory attack
 FULL_SCAN_BYTES = 64 << 10
@@ -120,6 +129,27 @@ def excel_lock_present(path: Path) -> bool:
     "probably open" rather than refuse outright.
     """
     return (path.parent / f"~${path.name}").is_file()
+
+
+class ReaderPanic(Exception):
+    """python-calamine panicked on a cell value it cannot convert (message: the panic's)."""
+
+
+@contextlib.contextmanager
+def calamine_guard() -> Iterator[None]:
+    """Re-raise a Rust panic inside python-calamine as ``ReaderPanic``, an ordinary Exception.
+
+    pyo3's ``PanicException`` derives from ``BaseException``, so ``except Exception`` misses
+    it; a crafted cell (a huge negative number in a date-formatted cell) raises one.
+    """
+    try:
+        yield
+    except Exception:
+        raise
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise ReaderPanic(" ".join(str(exc).split())[:160]) from exc
 
 
 def parse_xml(data: bytes, part: str, name: str) -> Any:
@@ -285,7 +315,7 @@ def _check_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, name: 
     if extent is None:
         extent = _scan_extent(zf, info, name)
     rows, cols = extent
-    if rows * cols > MAX_SHEET_CELLS:
+    if rows > MAX_SHEET_ROWS or rows * cols > MAX_SHEET_CELLS:
         cells = f"{rows * cols:,}".replace(",", ".")
         raise UnusableWorkbook(
             f"Sheet '{sheet}' di berkas '{name}' memakai sel sampai baris {rows} kolom "
@@ -320,6 +350,61 @@ def _scan_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> tuple
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
         raise UnusableWorkbook(_broken(name)) from exc
     return rows, cols
+
+
+# --- Excel error values ---------------------------------------------------------------------
+
+#: error cells listed per sheet; past this a sheet gets one summary (a column of #N/A from
+#: a broken lookup is one problem, not thousands)
+MAX_ERROR_CELLS = 100
+#: bytes carried from one chunk to the next, so a cell cut by a chunk boundary is seen whole
+_ERROR_OVERLAP = 16 << 10
+_ERROR_TAG = re.compile(rb'<(?:\w+:)?c\s[^>]*?\bt="e"[^>]*>')
+_ERROR_REF = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
+_ERROR_VALUE = re.compile(rb'(?:<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>))?'
+                          rb'<(?:\w+:)?v>([^<]{1,32})</')
+
+
+def excel_error_cells(path: Path, sheets: Collection[str]
+                      ) -> dict[str, tuple[list[tuple[str, str]], int]]:
+    """Cells holding an Excel error value in the named sheets (names matched ignoring case).
+
+    Returns sheet -> (up to ``MAX_ERROR_CELLS`` of (cell, error text) in file order, the
+    number of error cells). Call after ``check_container``: the file is known to be sound.
+    """
+    wanted = {" ".join(n.split()).casefold() for n in sheets}
+    out: dict[str, tuple[list[tuple[str, str]], int]] = {}
+    with zipfile.ZipFile(path) as zf:
+        for sheet, info in _worksheet_parts(zf, path.name):
+            if " ".join(sheet.split()).casefold() in wanted:
+                found = _scan_errors(zf, info, path.name)
+                if found:
+                    out[sheet] = (list(found.items())[:MAX_ERROR_CELLS], len(found))
+    return out
+
+
+def _scan_errors(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    tail = b""
+    try:
+        with zf.open(info) as part:
+            while chunk := part.read(CHUNK):
+                block = tail + chunk
+                tail = block[-_ERROR_OVERLAP:]
+                if b't="e"' not in block:
+                    continue
+                for m in _ERROR_TAG.finditer(block):
+                    ref = _ERROR_REF.search(m.group(0))
+                    if ref is None:
+                        continue
+                    value = _ERROR_VALUE.match(block, m.end())
+                    key = ref.group(1).decode("ascii")
+                    if value is not None or key not in found:
+                        found[key] = value.group(1).decode("utf-8", "replace") if value \
+                            else "#?"
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        raise UnusableWorkbook(_broken(name)) from exc
+    return found
 
 
 def _column_number(letters: str) -> int:

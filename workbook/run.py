@@ -1,0 +1,74 @@
+"""What the two buttons do, on the open workbook: the CLI's pipeline, Excel's reads and writes.
+
+Reading goes through ``XlwingsSource`` into the same ``read_source`` as the file path, the
+checks and engine are ``pipeline.evaluate``, the output sheets are the same
+``book.outputs`` renderings; only where cells come from and go to differs (``workbook.xl``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import xlsxwriter
+
+from spm_xl import labels
+from spm_xl.book.outputs import render_outputs, render_pemeriksaan
+from spm_xl.book.reader import read_source
+from spm_xl.book.splice import Render
+from spm_xl.catalogue import load_catalogue
+from spm_xl.pipeline import Evaluation, evaluate, stamp
+
+from . import highlight, xl
+from .source import XlwingsSource
+from .write import write_output_sheets
+
+if TYPE_CHECKING:
+    import xlwings as xw
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    evaluation: Evaluation
+    sheets: list[str]  # output sheets written
+    highlights: highlight.Outcome
+
+
+def check(book: xw.Book) -> Run:
+    """Periksa Data: findings, highlights and the Pemeriksaan sheet; no figures computed.
+
+    The Pemeriksaan sheet is rewritten now, so a finding that it is stale would be false.
+    """
+    ev = evaluate(read_source(XlwingsSource(book)))
+    findings = [f for f in ev.findings
+                if not (f.kode == "hasil_usang" and f.sheet == labels.PEMERIKSAAN)]
+    ev = dataclasses.replace(ev, findings=findings)
+    st = stamp(ev.sidik)
+
+    def render(wb: xlsxwriter.Workbook) -> None:
+        render_pemeriksaan(wb, ev.data.identity, ev.findings, st)
+
+    return _finish(book, ev, render)
+
+
+def recompute(book: xw.Book) -> Run:
+    """Hitung Ulang: what ``spm-xl hitung`` does, into the open workbook."""
+    ev = evaluate(read_source(XlwingsSource(book)), report_stale=False)
+    st = stamp(ev.sidik)
+    cat = load_catalogue()
+
+    def render(wb: xlsxwriter.Workbook) -> None:
+        render_outputs(wb, identity=ev.data.identity, result=ev.result, findings=ev.findings,
+                       stamp=st, catalogue=cat)
+
+    return _finish(book, ev, render)
+
+
+def _finish(book: xw.Book, ev: Evaluation, render: Render) -> Run:
+    active = xl.active_sheet(book)
+    sheets = write_output_sheets(book, render)
+    outcome = highlight.update(book, ev.findings)
+    if active in xl.sheet_names(book):
+        xl.activate_sheet(book, active)  # a copied or added sheet takes the focus
+    return Run(ev, sheets, outcome)
