@@ -8,13 +8,16 @@ Every NIK is synthetic (``spm_xl.synthetic``).
 
 from __future__ import annotations
 
+import os
 import random
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from .book.template import Fill, build_template
-from .catalogue import load_catalogue
+from .catalogue import Level, load_catalogue
 from .synthetic import Mess, recipients
 
+Row = Mapping[str, object]
 PROVINCE = "74"
 YEAR = 2026
 QUARTER = 2
@@ -38,17 +41,30 @@ PRICES = {"permakanan": 15_000, "sandang": 250_000, "alat_bantu": 1_500_000,
           "pemulasaraan": 2_500_000}
 
 
-def district_fill(kode: str, sizes: tuple[int, ...], title_rows: int, seed: int) -> Fill:
-    """One district's synthetic data with a little of every kind of everyday mess."""
+#: the province's own workbook: recipients per service P1..P5 (inside institutions)
+PROVINCE_SIZES = (240, 320, 280, 120, 90)
+
+
+def district_fill(kode: str, sizes: tuple[int, ...], title_rows: int, seed: int,
+                  level: Level = "kabkota", movers: Sequence[Row] = ()) -> Fill:
+    """One region's synthetic data with a little of every kind of everyday mess.
+
+    ``movers`` are elders another district registered too (added to K3/P3), which the
+    consolidation must find as cross-district duplicates.
+    """
     rng = random.Random(seed)
-    services = load_catalogue().services("kabkota")
+    services = load_catalogue().services(level)
     zero = {rng.choice(("alat_bantu", "rujukan", "psikososial"))} if seed % 2 else set()
     rows = {}
     for svc, n in zip(services, sizes, strict=True):
         mess = Mess(numeric_nik=rng.randint(0, 3), duplicate_nik=rng.randint(0, 2),
                     missing_nik=rng.randint(0, n // 50 + 1), no_items=rng.randint(0, 2))
-        rows[svc.kode] = recipients(svc.kode, n, kabkota=kode, year=YEAR, quarter=QUARTER,
+        # a province registers people born anywhere in it; its own capital stands in here
+        home = kode if level == "kabkota" else f"{kode}.71"
+        rows[svc.kode] = recipients(svc.kode, n, kabkota=home, year=YEAR, quarter=QUARTER,
                                     seed=seed, mess=mess)
+        if svc.kode[1] == "3":
+            rows[svc.kode] += [dict(r) for r in movers]
     prices = {(s.kode, item.kode): (0 if item.kode in zero else PRICES[item.kode])
               for s in services for item in load_catalogue().items(s.kode)}
     budgets = {}
@@ -64,27 +80,36 @@ def run_demo(folder: Path) -> int:
     """Write, compute and consolidate the demo province; print where to look."""
     from rich.console import Console
 
+    from .consolidate.pseudonym import KEY_ENV
     from .consolidate.run import consolidate_paths
     from .pipeline import compute_file
 
-    con = Console(stderr=True, highlight=False)
+    con = Console(stderr=True, highlight=False, soft_wrap=True)
+    # a throw-away key: the demo must not create the real province 74's pseudonym key file
+    os.environ[KEY_ENV] = "kunci-demo-spm-xl-bukan-rahasia"
     districts = folder / "kabkota"
     districts.mkdir(parents=True, exist_ok=True)
     con.print(f"Membuat {len(DISTRICTS)} buku kerja kab/kota sintetis di {districts} …")
-    paths = []
+    moved: Sequence[Row] = ()
     for i, (kode, sizes, title_rows) in enumerate(DISTRICTS):
         path = districts / f"SPM-Sosial-{kode.replace('.', '')}-{YEAR}.xlsx"
-        build_template(path, level="kabkota", kode=kode, tahun=YEAR, fmt="xlsx",
-                       fill=district_fill(kode, sizes, title_rows, seed=i + 1))
+        fill = district_fill(kode, sizes, title_rows, seed=i + 1, movers=moved)
+        moved = list(fill.rows["K3"])[10:13]  # three elders the next district registers too
+        build_template(path, level="kabkota", kode=kode, tahun=YEAR, fmt="xlsx", fill=fill)
         ev, _ = compute_file(path)
         idx = ev.result.indeks_daerah[QUARTER - 1]
         shown = f"{float(idx):.2f}" if idx is not None else "-"
         con.print(f"  {kode} {ev.data.identity.nama}: {sum(sizes)} penerima, indeks TW"
                   f"{QUARTER} {shown}, {sum(f.tingkat == 'galat' for f in ev.findings)} galat")
-        paths.append(path)
+    own = folder / f"SPM-Sosial-{PROVINCE}-{YEAR}.xlsx"
+    build_template(own, level="provinsi", kode=PROVINCE, tahun=YEAR, fmt="xlsx",
+                   fill=district_fill(PROVINCE, PROVINCE_SIZES, 0, seed=99, level="provinsi"))
+    compute_file(own)
+    con.print(f"  {PROVINCE} buku kerja provinsi sendiri (P1-P5): {sum(PROVINCE_SIZES)} penerima")
     out = folder / f"SPM-Sosial-Provinsi-{PROVINCE}-{YEAR}-TW{QUARTER}.xlsx"
     con.print("Mengonsolidasikan …")
-    code = consolidate_paths([districts], out, kode_provinsi=PROVINCE)
+    code = consolidate_paths([districts], out, provinsi=own)
     con.print(f"\nSelesai. Lihat:\n  buku kerja kab/kota (sheet Capaian, Kebutuhan, Pemeriksaan): "
-              f"{districts}\n  buku kerja provinsi: {out}")
+              f"{districts}\n  buku kerja provinsi sendiri: {own}\n  hasil konsolidasi "
+              f"(Ringkasan, Rekap Kab-Kota, Duplikat, Dashboard): {out}")
     return 0 if code in (0, 1) else code

@@ -50,3 +50,12 @@ def test_discovery_skips_lock_and_hidden_files_and_reports_missing_paths(tmp_pat
     assert [f.name for f in files] == ["a.xlsx", "b.XLSM"]
     assert [p.source.name for p in problems] == ["hilang.xlsx"]
     assert "tidak ditemukan" in (problems[0].error or "")
+
+
+def test_discovery_skips_the_backups_hitung_keeps(tmp_path: Path) -> None:
+    for name in ("kab.xlsx", "kab.bak.xlsx", "kota.xlsm", "kota.BAK.xlsm"):
+        (tmp_path / name).write_bytes(b"x")
+    files, _ = discover([tmp_path])
+    assert [f.name for f in files] == ["kab.xlsx", "kota.xlsm"]
+    files, _ = discover([tmp_path / "kab.bak.xlsx"])  # named explicitly: the user means it
+    assert [f.name for f in files] == ["kab.bak.xlsx"]

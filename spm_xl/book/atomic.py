@@ -51,6 +51,11 @@ def backup_path(target: Path) -> Path:
     return target.with_name(f"{target.stem}.bak{target.suffix}")
 
 
+def is_backup(path: Path) -> bool:
+    """A backup this tool made (``Laporan.bak.xlsx``), not a workbook anyone sent."""
+    return path.stem.lower().endswith(".bak")
+
+
 def lock_path(target: Path) -> Path:
     return target.with_name(f".{target.name}.spm-xl.lock")
 

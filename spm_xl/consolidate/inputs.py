@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import labels
+from ..book.atomic import is_backup
 from ..catalogue import load_catalogue
 from ..regions import KABKOTA_CODE, PROVINCE_CODE, KabKota, regions
 from .model import FileReport, Source
@@ -57,8 +58,9 @@ def discover(inputs: Sequence[str | Path], exclude: Iterable[Path] = ()) -> tupl
         list[Path], list[FileReport]]:
     """Files named or found in folders (not recursive), and reports for paths that fail.
 
-    Office lock files (``~$x.xlsx``) and hidden files are skipped; a file given twice is
-    read once; ``exclude`` (the output, the province's own workbook) is never a district.
+    Office lock files (``~$x.xlsx``), hidden files and the backups ``spm-xl hitung`` keeps
+    (``x.bak.xlsx``) are skipped in folders; a file given twice is read once; ``exclude``
+    (the output, the province's own workbook) is never a district.
     """
     skip = {_same(p) for p in exclude}
     seen: set[Path] = set()
@@ -76,7 +78,7 @@ def discover(inputs: Sequence[str | Path], exclude: Iterable[Path] = ()) -> tupl
         if path.is_dir():
             found = sorted(p for p in path.iterdir()
                            if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES
-                           and not p.name.startswith(("~$", ".")))
+                           and not p.name.startswith(("~$", ".")) and not is_backup(p))
             for p in found:
                 add(p)
             if not found:
