@@ -18,7 +18,6 @@ Conventions, shared with every writer that reuses these helpers:
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -85,20 +84,6 @@ O_PESAN = "Pesan"
 O_KODE = "Kode"
 
 FIRST_TABLE_ROW = 3  # 0-based: row 4, below title, stamp and a blank row
-TAB_OUTPUT = "#A9D08E"  # = template.TAB_OUTPUT; TODO(styles): one constant for both
-
-# Number formats and the common looks come from ``styles.PROPS`` (one place for every sheet
-# spm-xl writes); these table extras are not there yet.
-# TODO(styles): move _EXTRA_PROPS into spm_xl/book/styles.PROPS and drop this dict.
-_EXTRA_PROPS: dict[str, dict[str, object]] = {
-    "sel": {"border": 1, "border_color": "#BFBFBF", "valign": "top"},
-    "total": {"bold": True, "bg_color": "#F2F2F2"},
-    "sorot": {"bg_color": "#FFF2CC"},
-    "sorot_total": {"bold": True, "bg_color": "#FFE699"},
-    "sorot_kepala": {"bg_color": "#FFD966"},
-    "tautan": {"font_color": "#0563C1", "underline": 1},
-    "stempel": {"font_size": 9, "font_color": "#595959"},
-}
 #: the ``styles`` names behind each cell kind
 _KIND_STYLES: dict[Kind, tuple[str, ...]] = {
     "teks": (), "bilangan": ("angka",), "desimal": ("desimal",), "rupiah": ("rupiah",),
@@ -110,25 +95,9 @@ _NAMED: dict[str, tuple[str, ...]] = {
     "kepala_sorot": ("header", "sorot_kepala"), "stempel_label": ("catatan", "stempel"),
     "stempel": ("stempel",),
 }
-_cache: weakref.WeakKeyDictionary[xlsxwriter.Workbook, dict[tuple[str, ...], Format]] = (
-    weakref.WeakKeyDictionary())
-
-
-def style(workbook: xlsxwriter.Workbook, *names: str) -> Format:
-    """The format combining named property sets (``styles.PROPS`` or the extras above)."""
-    formats = _cache.setdefault(workbook, {})
-    found = formats.get(names)
-    if found is None:
-        props: dict[str, object] = {"font_name": styles.FONT}
-        for name in names:
-            props.update(styles.PROPS.get(name) or _EXTRA_PROPS[name])
-        found = formats[names] = workbook.add_format(props)
-    return found
-
-
 def named_format(workbook: xlsxwriter.Workbook, name: str) -> Format:
     """A plain named look: judul, bagian, kepala, kepala_sorot, stempel_label, stempel."""
-    return style(workbook, *_NAMED[name])
+    return styles.fmt(workbook, *_NAMED[name])
 
 
 def cell_format(workbook: xlsxwriter.Workbook, kind: Kind, *, total: bool = False,
@@ -136,7 +105,7 @@ def cell_format(workbook: xlsxwriter.Workbook, kind: Kind, *, total: bool = Fals
     """The format of a table cell of one kind, optionally a total row and/or highlighted."""
     extra = (("sorot_total",) if total else ("sorot",)) if highlight else (
         ("total",) if total else ())
-    return style(workbook, "sel", *_KIND_STYLES[kind], *extra)
+    return styles.fmt(workbook, "sel", *_KIND_STYLES[kind], *extra)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +144,7 @@ def begin_sheet(workbook: xlsxwriter.Workbook, name: str, title: str, stamp: Sta
                 widths: Sequence[float] = ()) -> Worksheet:
     """A new sheet with the title in row 1 and the stamp in ``labels.STAMP_ROW``."""
     ws = workbook.add_worksheet(name)
-    ws.set_tab_color(TAB_OUTPUT)
+    ws.set_tab_color(styles.TAB_OUTPUT)
     ws.set_paper(9)  # A4, landscape, one page wide: how the template sets its output sheets
     ws.set_landscape()
     ws.fit_to_pages(1, 0)

@@ -14,6 +14,10 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 
 FONT = "Calibri"
+#: tab colours: input sheets, output sheets, the guide
+TAB_INPUT = "#FFD966"
+TAB_OUTPUT = "#A9D08E"
+TAB_GUIDE = "#2F5597"
 
 # Number formats are stored locale-neutral; Excel on an Indonesian PC shows the separators of
 # the PC's locale (1.250.000 and 87,50%).

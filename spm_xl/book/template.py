@@ -30,9 +30,7 @@ LAST_ROW = 1_048_575
 PLACEHOLDER = "Belum dihitung: klik Hitung Ulang atau jalankan spm-xl hitung"
 MACROS = {"periksa": "PeriksaData", "hitung": "HitungUlang"}
 
-TAB_INPUT = "#FFD966"
-TAB_OUTPUT = "#A9D08E"
-TAB_GUIDE = "#2F5597"
+TAB_INPUT, TAB_OUTPUT, TAB_GUIDE = styles.TAB_INPUT, styles.TAB_OUTPUT, styles.TAB_GUIDE
 
 OUTPUT_TITLES = {
     labels.KEBUTUHAN: "Kebutuhan Pemenuhan Pelayanan Dasar",
