@@ -15,7 +15,7 @@ from typing import Any
 
 from ..engine import ItemNeed, RegionResult, category
 from ..records import default_settings
-from ..report import pct, qty, region_json
+from ..report import pct, region_json
 from .inputs import Gate, ProvinceChoice
 from .model import FileReport
 
@@ -162,10 +162,6 @@ def consolidation_json(g: Gate, duplicate_persons: int) -> dict[str, Any]:
 
 def province_text(p: ProvinceChoice | None) -> str:
     return f"{p.nama} ({p.kode})" if p else "tidak dapat ditentukan"
-
-
-def quantity(value: Decimal) -> int | float:
-    return qty(value)
 
 
 def _mean(values: list[Fraction | None]) -> Fraction | None:
