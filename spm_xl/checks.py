@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -133,6 +134,8 @@ def _recipients(rows: ServiceRows, year: int, seen: dict[str, list[str]],
 
     def column(label: str) -> list[object]:
         values = person.get(label, empty)
+        if len(idx) == len(values):  # every row is a recipient, as usual
+            return list(values)
         return [values[i] for i in idx]
 
     niks, kks, names = column(labels.D_NIK), column(labels.D_KK), column(labels.D_NAMA)
@@ -142,17 +145,19 @@ def _recipients(rows: ServiceRows, year: int, seen: dict[str, list[str]],
         yield from _cell_findings(problems, sheet, f"{nik_col}{excel_rows[j]}", niks[j])
     for j, problems in check_kks(kks).items():
         yield from _cell_findings(problems, sheet, f"{kk_col}{excel_rows[j]}", kks[j])
-    first_row_of: dict[str, int] = {}
-    for j in np.flatnonzero(batch.valid).tolist():
-        key = batch.nik[j]
-        assert key is not None
-        if key in first_row_of:
-            yield Finding("galat", "nik_ganda",
-                          f"NIK {mask_nik(key)} sudah dipakai di baris {first_row_of[key]} "
-                          "sheet ini.", sheet, f"{nik_col}{excel_rows[j]}", mask_nik(key))
-        else:
-            first_row_of[key] = excel_rows[j]
-            seen[key].append(kode)
+    valid_at = np.flatnonzero(batch.valid).tolist()
+    valid_niks = cast(list[str], [batch.nik[j] for j in valid_at])  # valid: never None
+    if len(set(valid_niks)) < len(valid_niks):  # some NIK is listed twice in this sheet
+        first_row_of: dict[str, int] = {}
+        for j, key in zip(valid_at, valid_niks, strict=True):
+            if key in first_row_of:
+                yield Finding("galat", "nik_ganda",
+                              f"NIK {mask_nik(key)} sudah dipakai di baris {first_row_of[key]} "
+                              "sheet ini.", sheet, f"{nik_col}{excel_rows[j]}", mask_nik(key))
+            else:
+                first_row_of[key] = excel_rows[j]
+    for key in dict.fromkeys(valid_niks):  # each NIK once, in row order
+        seen[key].append(kode)
     typed = _date_array(column(labels.D_LAHIR))
     nik_birth = batch.lahir
     for j in np.flatnonzero(batch.valid & ~np.isnat(typed) & (typed != nik_birth)).tolist():
@@ -170,8 +175,9 @@ def _recipients(rows: ServiceRows, year: int, seen: dict[str, list[str]],
                       f"Jenis kelamin '{sexes[j]}' berbeda dengan yang tersirat di NIK "
                       f"({implied}).", sheet, _cell(cols, labels.D_JK, excel_rows[j]))
     by_name: dict[tuple[str, object], int] = {}
-    for j, (raw, name) in enumerate(zip(niks, names, strict=True)):
-        if raw is None and isinstance(name, str) and not np.isnat(typed[j]):
+    for j in [j for j, raw in enumerate(niks) if raw is None]:
+        name = names[j]
+        if isinstance(name, str) and not np.isnat(typed[j]):
             who = (" ".join(name.lower().split()), typed[j])
             if who in by_name:
                 yield Finding("peringatan", "nama_lahir_ganda",
@@ -206,8 +212,9 @@ _EPOCH = date(1970, 1, 1).toordinal()
 
 def _date_array(values: list[object]) -> npt.NDArray[np.datetime64]:
     """Dates (or datetimes) as datetime64[D], NaT elsewhere; via ordinals, which is fast."""
-    days = np.fromiter((v.toordinal() - _EPOCH if isinstance(v, date) else np.iinfo(np.int64).min
-                        for v in values), dtype=np.int64, count=len(values))
+    nat = np.iinfo(np.int64).min
+    days = np.array([v.toordinal() - _EPOCH if isinstance(v, date) else nat for v in values],
+                    dtype=np.int64)
     return days.astype("datetime64[D]")  # int64 min is NaT
 
 

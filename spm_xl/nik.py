@@ -169,15 +169,14 @@ def check_niks(values: list[object], ref_year: int) -> NikBatch:
     keeps a province's million rows within the consolidation's time budget.
     """
     n = len(values)
-    fast = np.fromiter((type(v) is str and len(v) == 16 and v.isascii() and v.isdigit()
-                        for v in values), dtype=np.bool_, count=n)
-    idx = np.flatnonzero(fast)
+    idx = np.array([i for i, v in enumerate(values) if type(v) is str and len(v) == 16
+                    and v.isascii() and v.isdigit()], dtype=np.int64)
     valid = np.zeros(n, dtype=np.bool_)
     lahir = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     perempuan = np.zeros(n, dtype=np.bool_)
     nik: list[str | None] = [None] * n
     if len(idx):
-        texts = [str(values[i]) for i in idx]
+        texts = [str(values[i]) for i in idx.tolist()]
         d = (np.frombuffer("".join(texts).encode("ascii"), dtype=np.uint8).reshape(-1, 16)
              .astype(np.int64) - 48)
         pair = d[:, 0::2] * 10 + d[:, 1::2]  # PP KK CC DD MM YY SS SS
@@ -220,10 +219,9 @@ def check_niks(values: list[object], ref_year: int) -> NikBatch:
 def check_kks(values: list[object]) -> dict[int, list[Problem]]:
     """``check_kk`` over a column; plain 16-digit texts and empty cells pass without work."""
     out: dict[int, list[Problem]] = {}
-    for i, v in enumerate(values):
-        if v is None or (type(v) is str and len(v) == 16 and v.isascii() and v.isdigit()):
-            continue
-        found = check_kk(v)
+    for i in [i for i, v in enumerate(values) if v is not None and not (
+            type(v) is str and len(v) == 16 and v.isascii() and v.isdigit())]:
+        found = check_kk(values[i])
         if found:
             out[i] = found
     return out

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 
+from spm_xl import labels
 from spm_xl.consolidate.duplicates import count_persons, find_duplicates
 from spm_xl.consolidate.model import PersonKeys
 from spm_xl.consolidate.pseudonym import identity_digest
+from spm_xl.consolidate.worker import person_keys
+from spm_xl.records import ServiceRows
 
 
 def sheet(code: str, *people: str) -> PersonKeys:
@@ -35,3 +40,28 @@ def test_a_person_duplicated_in_two_services_counts_once() -> None:
 
 def test_empty_sheets_are_fine() -> None:
     assert find_duplicates([[sheet("K1")], []]) == []
+
+
+def recipients(code: str, niks: list[object], names: list[object],
+               births: list[object]) -> ServiceRows:
+    status = np.ones((len(niks), 1), dtype=np.int8)
+    return ServiceRows(code, f"{code} Sheet", ["sandang"], status,
+                       list(range(5, 5 + len(niks))), {},
+                       {labels.D_NIK: niks, labels.D_NAMA: names, labels.D_LAHIR: births})
+
+
+def test_worker_keys_match_a_nik_however_written_and_keep_the_identity_digest() -> None:
+    nik = "3201014501900001"
+    born = date(1990, 1, 5)
+    a = person_keys(recipients("K1", [nik, None, None], ["A", "Siti", "X"],
+                               [None, born, None]), personal=True)
+    b = person_keys(recipients("K1", [None, "3201 0145 0190 0001", 3.2e15],
+                               ["siti ", "B", "Siti"], [born, None, born]), personal=True)
+    assert (a.by_nik, b.by_nik) == (1, 1)  # NIK rows first, then rows keyed by digest
+    assert list(a.rows) == [5, 6] and list(b.rows) == [6, 5, 7]
+    assert b.nik == [nik, None, None]
+    groups = find_duplicates([[a], [b]])
+    assert [(g.digest, [m.row for m in g.members]) for g in groups] == [
+        (identity_digest("nik:" + nik), [5, 6]),
+        (identity_digest("nama:siti|1990-01-05"), [6, 5, 7])]
+    assert count_persons(groups) == 2

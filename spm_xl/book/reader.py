@@ -224,10 +224,11 @@ def _load(ctx: _Ctx, name: str) -> _Sheet:
         raise UnusableWorkbook(f"Sheet '{name}' di berkas '{ctx.berkas}' rusak dan tidak "
                                "dapat dibaca. Minta kiriman ulang atau buka di Excel dan "
                                f"simpan ulang ({_detail(exc)}).", sheet=name) from exc
-    width = max((len(r) for r in grid), default=0)
-    for r in grid:
-        if len(r) < width:
-            r.extend([""] * (width - len(r)))
+    width = max(map(len, grid), default=0)
+    if min(map(len, grid), default=0) < width:  # calamine's grids are rectangular already
+        for r in grid:
+            if len(r) < width:
+                r.extend([""] * (width - len(r)))
     return _Sheet(name, grid, list(merged))
 
 
@@ -573,19 +574,14 @@ def _person_column(ctx: _Ctx, sheet: str, label: str, values: list[object], rows
         if set(map(type, values)) <= {str}:
             return [s or None for s in map(str.strip, values)]  # type: ignore[arg-type]
         return [parse_text(None if v == "" else v) for v in values]
-    out: list[object] = []
-    for i, v in enumerate(values):
-        if v.__class__ is date:
-            out.append(v)
-        elif v == "":
-            out.append(None)
-        else:
-            parsed, error = parse_date(v)
-            if error is not None:
-                ref = f"{_col(c)}{rows[i]}"
-                _note(ctx, "galat", "tanggal_tidak_valid", f"Sel {ref} ({label}): {error}",
-                      sheet, ref, v)
-            out.append(parsed)
+    out: list[object] = [None if v == "" else v for v in values]
+    for i in [i for i, v in enumerate(values) if v.__class__ is not date and v != ""]:
+        parsed, error = parse_date(values[i])  # text, a serial number, a date with a time
+        if error is not None:
+            ref = f"{_col(c)}{rows[i]}"
+            _note(ctx, "galat", "tanggal_tidak_valid", f"Sel {ref} ({label}): {error}",
+                  sheet, ref, values[i])
+        out[i] = parsed
     return out
 
 
@@ -685,20 +681,20 @@ def _norm(name: str) -> str:
 
 
 def _data_rows(grid: Grid, header: int, no_col: int, name_col: int) -> tuple[Grid, list[int]]:
-    """The rows below the header that hold anything, with their Excel row numbers."""
+    """The rows below the header that hold anything, with their Excel row numbers.
+
+    Only a row whose name is blank can be skipped, so the other cells are looked at for
+    those rows alone; usually there are none and the body is one slice.
+    """
     width = len(grid[0]) if grid else 0
-    body: Grid = []
-    rows: list[int] = []
-    for r in range(header + 1, len(grid)):
-        values = grid[r]
-        if values.count("") == width:
-            continue
-        name = values[name_col]
-        if isinstance(name, str) and not name.strip() and _is_blank(values, no_col):
-            continue
-        body.append(values)
-        rows.append(r + 1)
-    return body, rows
+    below = grid[header + 1:]
+    skip = {i for i, name in enumerate([row[name_col] for row in below])
+            if isinstance(name, str) and not name.strip()
+            and (below[i].count("") == width or _is_blank(below[i], no_col))}
+    if not skip:
+        return below, list(range(header + 2, len(grid) + 1))
+    keep = [i for i in range(len(below)) if i not in skip]
+    return [below[i] for i in keep], [i + header + 2 for i in keep]
 
 
 def _picker(columns: list[int]) -> Callable[[list[object]], tuple[object, ...]]:

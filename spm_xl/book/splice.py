@@ -36,6 +36,7 @@ from ..findings import UnusableWorkbook
 from . import opc
 from .opc import Package, Rel
 from .stylemerge import MAIN, StyleMap, merge_styles
+from .xlsx import new_workbook
 from .zipcopy import rewrite_zip
 
 Render = Callable[[xlsxwriter.Workbook], None]
@@ -62,8 +63,7 @@ def write_output_sheets(src: Path, dst: Path, render: Render) -> None:
 
 def _render(render: Render) -> bytes:
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False,
-                                   "strings_to_urls": False, "strings_to_numbers": False})
+    wb = new_workbook(buf, in_memory=True)
     render(wb)
     wb.close()
     return buf.getvalue()

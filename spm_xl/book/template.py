@@ -23,6 +23,7 @@ from .. import __version__, labels
 from ..catalogue import Catalogue, Level, Service, load_catalogue
 from . import petunjuk, styles
 from .vba_project import build_vba_project
+from .xlsx import new_workbook
 
 #: last 0-based row the drop-downs cover: the whole sheet below the header, so a district of
 #: any size never runs out of validated rows (a whole-column range costs nothing in the file)
@@ -113,8 +114,7 @@ def _umask() -> int:
 
 def _write(path: Path, catalogue: Catalogue, level: Level, kode: str | None, tahun: int,
            vba: bytes | None, fill: Fill) -> None:
-    book = Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                "strings_to_numbers": False})
+    book = new_workbook(str(path))
     _properties(book, catalogue, level, tahun)
     if vba is not None:
         book.add_vba_project(io.BytesIO(vba), is_stream=True)

@@ -2,7 +2,10 @@
 
 A district of 30,000 recipients becomes its engine results, its findings and 16 bytes plus
 a row number per recipient (for cross-district duplicates), so 38 of them fit easily in
-the main process while the full records die with the worker's task.
+the main process while the full records die with the worker's task. The 16 bytes are the
+NIK's value where the row has a 16-digit NIK, else the identity digest: the same person
+gets the same 16 bytes in every district either way, and only a duplicate's NIK is ever
+digested (``pseudonym.nik_digest``).
 """
 
 from __future__ import annotations
@@ -32,10 +35,13 @@ class PersonKeys:
     """Recipients of one service sheet reduced to what duplicate detection needs."""
     kode: str
     sheet: str
-    #: (n, DIGEST_BYTES) uint8: identity digests of recipients that can be identified
-    digests: npt.NDArray[np.uint8]
-    rows: npt.NDArray[np.int32]  # Excel row of each digest
-    #: only with --sertakan-data-pribadi: raw NIK (cleaned), name and birth date per digest
+    #: (n, DIGEST_BYTES) uint8 match key of each recipient that can be identified: first
+    #: the ``by_nik`` rows with a NIK (its value as a native uint64, then 8 zero bytes), then
+    #: the rest (identity digests); each part in row order
+    match: npt.NDArray[np.uint8]
+    rows: npt.NDArray[np.int32]  # Excel row of each match key
+    by_nik: int = 0
+    #: only with --sertakan-data-pribadi: raw NIK (cleaned), name and birth date per key
     nik: list[str | None] | None = None
     nama: list[str | None] | None = None
     lahir: list[date | None] | None = None

@@ -1,11 +1,13 @@
 """Pseudonymous ids for people found in two districts (SPEC 2.8).
 
-Workers reduce each recipient to ``identity_digest`` (BLAKE2b of the normalised NIK, or of
-name + birth date when there is no NIK): enough to match people across districts without
-moving NIKs between processes, and computable before the province (hence its key) is known.
-Only the duplicates are then shown, as ``pseudonym`` = HMAC-SHA256 keyed with the province's
-key over that digest. The key comes from ``SPM_XL_KUNCI`` or from a key file created on first
-use, readable by its owner only, outside every workbook.
+A person's ``identity_digest`` is BLAKE2b of the normalised NIK, or of name + birth date
+when there is no NIK; it is computable before the province (hence its key) is known. Workers
+hand back a NIK as its integer value (matching on it is exact and costs no hashing) and the
+digest otherwise; the main process digests only the NIKs of duplicates. Only the duplicates
+are then shown, as ``pseudonym`` = HMAC-SHA256 keyed with the province's key over that
+digest, so the shown id is the same whichever form the worker used. The key comes from
+``SPM_XL_KUNCI`` or from a key file created on first use, readable by its owner only,
+outside every workbook.
 """
 
 from __future__ import annotations
@@ -42,6 +44,11 @@ def identity_key(nik: object, name: object, birth: object) -> str | None:
 
 def identity_digest(key: str) -> bytes:
     return hashlib.blake2b(key.encode("utf-8"), digest_size=DIGEST_BYTES).digest()
+
+
+def nik_digest(value: int) -> bytes:
+    """``identity_digest`` of a NIK carried as its integer value (see ``model.PersonKeys``)."""
+    return identity_digest(f"nik:{value:016d}")
 
 
 def pseudonym(province_key: bytes, digest: bytes) -> str:

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import xlsxwriter
-
+from ..book.xlsx import new_workbook
 from . import sheets_detail as detail
 from . import sheets_summary as summary
 from .sheets import REKAP_KABKOTA, SHEETS, Book, where
@@ -20,9 +19,7 @@ __all__ = ["REKAP_KABKOTA", "SHEETS", "Book", "write_book"]
 
 
 def write_book(path: Path, book: Book) -> None:
-    wb = xlsxwriter.Workbook(str(path), {
-        "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-        "strings_to_numbers": False, "default_date_format": "dd/mm/yyyy"})
+    wb = new_workbook(str(path), constant_memory=True, default_date_format="dd/mm/yyyy")
     wb.set_properties({"title": f"Konsolidasi SPM Bidang Sosial {where(book)}",
                        "comments": "Dibuat oleh spm-xl; tanpa nama dan NIK kecuali diminta."})
     try:
