@@ -174,13 +174,18 @@ def gate(reports: Sequence[FileReport], own: FileReport | None,
     return result
 
 
-def _district_problem(r: FileReport, province: ProvinceChoice | None) -> str | None:
+def _unreadable(r: FileReport) -> str | None:
+    """Why a file cannot take part at all, whatever its role: unreadable, or another template."""
     if not r.usable or r.identity is None:
         return r.error or "Berkas tidak dapat dibaca."
+    return _version_problem(r.identity.versi_templat)
+
+
+def _district_problem(r: FileReport, province: ProvinceChoice | None) -> str | None:
+    problem = _unreadable(r)
+    if problem or r.identity is None:
+        return problem
     ident = r.identity
-    version = _version_problem(ident.versi_templat)
-    if version:
-        return version
     if ident.tingkat != "kabkota":
         return ("Buku kerja ini bertingkat Provinsi, bukan Kabupaten/Kota; berikan buku kerja "
                 "provinsi sendiri dengan --provinsi.")
@@ -197,12 +202,10 @@ def _district_problem(r: FileReport, province: ProvinceChoice | None) -> str | N
 
 
 def _own_problem(r: FileReport, province: ProvinceChoice | None) -> str | None:
-    if not r.usable or r.identity is None:
-        return r.error or "Berkas tidak dapat dibaca."
+    problem = _unreadable(r)
+    if problem or r.identity is None:
+        return problem
     ident = r.identity
-    version = _version_problem(ident.versi_templat)
-    if version:
-        return version
     if ident.tingkat != "provinsi" or not PROVINCE_CODE.match(ident.kode):
         return (f"Berkas --provinsi harus buku kerja tingkat Provinsi; yang ini bertingkat "
                 f"{labels.TINGKAT_TEXT.get(ident.tingkat, ident.tingkat)} ({ident.kode}).")
