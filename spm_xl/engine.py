@@ -101,12 +101,15 @@ def achievement(code: str, status: StatusMatrix, settings: Settings) -> Achievem
     )
 
 
+def mean_present(values: list[Fraction | None]) -> Fraction | None:
+    """The exact mean of the values that exist (a service without target has none)."""
+    present = [v for v in values if v is not None]
+    return sum(present, Fraction(0)) / len(present) if present else None
+
+
 def region_index(achievements: list[Achievement], settings: Settings) -> tuple[FQuad, SQuad]:
     """Indeks daerah(q): mean of the service indices that have a target (or count as 100)."""
-    indices: list[Fraction | None] = []
-    for q in range(4):
-        values = [i for a in achievements if (i := a.indeks[q]) is not None]
-        indices.append(sum(values, Fraction(0)) / len(values) if values else None)
+    indices = [mean_present([a.indeks[q] for a in achievements]) for q in range(4)]
     quad: FQuad = (indices[0], indices[1], indices[2], indices[3])
     return quad, tuple(category(i, settings) for i in quad)  # type: ignore[return-value]
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, TypeGuard
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +24,11 @@ Problem = tuple[Literal["galat", "peringatan", "info"], str, str]  # severity, c
 
 _SEPARATORS = re.compile(r"[\s.\-]")
 _SCIENTIFIC = re.compile(r"^\s*\d+(?:[.,]\d+)?[eE]\+?\d+\s*$")
+
+
+def sixteen_digits(value: object) -> TypeGuard[str]:
+    """A plain 16-digit ASCII text: the already-clean NIK/No KK nearly every row holds."""
+    return type(value) is str and len(value) == 16 and value.isascii() and value.isdigit()
 
 
 def mask_nik(value: object) -> str:
@@ -52,7 +57,7 @@ def clean(raw: object) -> tuple[str | None, Problem | None]:
     """
     if raw is None:
         return None, None
-    if type(raw) is str and len(raw) == 16 and raw.isascii() and raw.isdigit():
+    if sixteen_digits(raw):
         return raw, None  # the common case, without the regular expressions
     if isinstance(raw, bool):
         return None, ("galat", "nik_bukan_teks", "NIK/No KK berisi nilai logika, bukan teks.")
@@ -80,7 +85,7 @@ def check_nik(raw: object, ref_year: int) -> tuple[NikInfo | None, list[Problem]
         return None, [("info", "nik_kosong",
                        "NIK kosong; baris dicocokkan dengan nama dan tanggal lahir. "
                        "Fasilitasi dokumen kependudukan dapat dicatat sebagai kebutuhan.")]
-    if not (len(text) == 16 and text.isascii() and text.isdigit()):
+    if not sixteen_digits(text):
         return None, [("galat", "nik_panjang",
                        f"NIK harus 16 digit angka; yang tertulis {len(text)} karakter.")]
     prov = text[:2]
@@ -113,7 +118,7 @@ def check_kk(raw: object) -> list[Problem]:
     text, problem = clean(raw)
     if problem:
         return [("peringatan", problem[1].replace("nik", "kk"), problem[2])]
-    if text is None or (len(text) == 16 and text.isascii() and text.isdigit()):
+    if text is None or sixteen_digits(text):
         return []
     return [("peringatan", "kk_panjang",
              f"No KK harus 16 digit angka; tertulis {len(text)} karakter.")]
@@ -169,8 +174,7 @@ def check_niks(values: list[object], ref_year: int) -> NikBatch:
     keeps a province's million rows within the consolidation's time budget.
     """
     n = len(values)
-    idx = np.array([i for i, v in enumerate(values) if type(v) is str and len(v) == 16
-                    and v.isascii() and v.isdigit()], dtype=np.int64)
+    idx = np.array([i for i, v in enumerate(values) if sixteen_digits(v)], dtype=np.int64)
     valid = np.zeros(n, dtype=np.bool_)
     lahir = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     perempuan = np.zeros(n, dtype=np.bool_)
@@ -219,8 +223,7 @@ def check_niks(values: list[object], ref_year: int) -> NikBatch:
 def check_kks(values: list[object]) -> dict[int, list[Problem]]:
     """``check_kk`` over a column; plain 16-digit texts and empty cells pass without work."""
     out: dict[int, list[Problem]] = {}
-    for i in [i for i, v in enumerate(values) if v is not None and not (
-            type(v) is str and len(v) == 16 and v.isascii() and v.isdigit())]:
+    for i in [i for i, v in enumerate(values) if v is not None and not sixteen_digits(v)]:
         found = check_kk(values[i])
         if found:
             out[i] = found

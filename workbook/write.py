@@ -17,8 +17,10 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from spm_xl.book.splice import Render
-from spm_xl.book.splice import _render as render_bytes  # the file path's exact settings
+from spm_xl.book.splice import (
+    Render,
+    render_bytes,  # the file path's exact settings
+)
 from spm_xl.findings import UnusableWorkbook
 
 from . import xl

@@ -50,7 +50,7 @@ def write_output_sheets(src: Path, dst: Path, render: Render) -> None:
     """
     if dst.exists() and src.resolve() == dst.resolve():
         raise ValueError("sumber dan tujuan harus berkas yang berbeda")
-    rendered = _render(render)
+    rendered = render_bytes(render)
     try:
         zf = zipfile.ZipFile(src)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -61,7 +61,8 @@ def write_output_sheets(src: Path, dst: Path, render: Render) -> None:
     rewrite_zip(src, dst, plan.replace, plan.remove, plan.add)
 
 
-def _render(render: Render) -> bytes:
+def render_bytes(render: Render) -> bytes:
+    """The sheets ``render`` adds, as an .xlsx in memory, with the text guards on."""
     buf = io.BytesIO()
     wb = new_workbook(buf, in_memory=True)
     render(wb)

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..findings import UnusableWorkbook
-from ..nik import clean
+from ..nik import clean, sixteen_digits
 
 KEY_ENV = "SPM_XL_KUNCI"
 DIGEST_BYTES = 16  # 128 bits: no accidental collision among millions of people
@@ -31,10 +31,10 @@ PSEUDONYM_HEX = 16
 
 def identity_key(nik: object, name: object, birth: object) -> str | None:
     """The text that identifies a person: the NIK, else name + birth date, else None."""
-    if isinstance(nik, str) and len(nik) == 16 and nik.isdigit():  # the common case, fast
+    if sixteen_digits(nik):  # the common case, fast
         return "nik:" + nik
     text, problem = clean(nik)
-    if problem is None and text is not None and len(text) == 16 and text.isdigit():
+    if problem is None and sixteen_digits(text):
         return "nik:" + text
     if isinstance(name, str) and name.strip() and isinstance(birth, date):
         day = birth.date() if isinstance(birth, datetime) else birth

@@ -13,7 +13,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from ..engine import ItemNeed, RegionResult, category
+from ..engine import ItemNeed, RegionResult, category, mean_present
 from ..records import default_settings
 from ..report import pct, region_json
 from .inputs import Gate, ProvinceChoice
@@ -105,7 +105,7 @@ def service_recap(reports: list[FileReport]) -> list[ServiceRecap]:
         x = tuple(sum(s.capaian.terlayani[q] for s in parts) for q in range(4))
         pooled = tuple(Fraction(100 * x[q], y) if y else None for q in range(4))
         # a district's own Konfigurasi decides whether Y = 0 counts as 100 or is left out
-        means = tuple(_mean([s.capaian.indeks[q] for s in parts]) for q in range(4))
+        means = tuple(mean_present([s.capaian.indeks[q] for s in parts]) for q in range(4))
         out.append(ServiceRecap(
             code, sum(1 for s in parts if s.capaian.sasaran > 0), y, _quad(x),
             _fquad(pooled), _fquad(means), sum(s.kebutuhan.biaya for s in parts),
@@ -132,7 +132,7 @@ def totals(districts: list[FileReport], quarter: int) -> Totals:
     q = quarter - 1
     y = sum(s.capaian.sasaran for r in districts for s in result_of(r).layanan)
     x = sum(s.capaian.terlayani[q] for r in districts for s in result_of(r).layanan)
-    mean = _mean([result_of(r).indeks_daerah[q] for r in districts])
+    mean = mean_present([result_of(r).indeks_daerah[q] for r in districts])
     return Totals(len(districts), y, x, Fraction(100 * x, y) if y else None, mean,
                   category(mean, default_settings()),
                   sum(result_of(r).biaya for r in districts),
@@ -162,11 +162,6 @@ def consolidation_json(g: Gate, duplicate_persons: int) -> dict[str, Any]:
 
 def province_text(p: ProvinceChoice | None) -> str:
     return f"{p.nama} ({p.kode})" if p else "tidak dapat ditentukan"
-
-
-def _mean(values: list[Fraction | None]) -> Fraction | None:
-    present = [v for v in values if v is not None]
-    return sum(present, Fraction(0)) / len(present) if present else None
 
 
 def _quad(v: tuple[int, ...]) -> Quad:

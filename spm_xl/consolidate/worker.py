@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from .. import labels
 from ..findings import UnusableWorkbook, sort_findings
-from ..nik import clean
+from ..nik import clean, sixteen_digits
 from ..records import ServiceRows
 from .model import FileReport, PersonKeys, Source
 from .pseudonym import DIGEST_BYTES, identity_digest, identity_key
@@ -103,8 +103,7 @@ def person_keys(rows: ServiceRows, personal: bool) -> PersonKeys:
     births = rows.person.get(labels.D_LAHIR, empty)
     at = np.flatnonzero(rows.recipients).tolist()
     cells = [niks[i] for i in at]
-    plain = [isinstance(n, str) and len(n) == 16 and n.isascii() and n.isdigit()
-             for n in cells]
+    plain = [sixteen_digits(n) for n in cells]
     nik_at = list(compress(at, plain))
     nik_text = [str(n) for n in compress(cells, plain)]
     other_at: list[int] = []
