@@ -17,6 +17,7 @@ from typing import Any
 
 from . import __version__
 from .findings import SEVERITY_TEXT, Finding, UnusableWorkbook, counts, has_errors
+from .quarters import quarter_argument
 
 EXIT_OK, EXIT_DATA, EXIT_UNUSABLE = 0, 1, 2
 #: at most this many findings are listed on the terminal; all are in the workbook and JSON
@@ -180,7 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     h = sub.add_parser("hitung", aliases=["compute"], help="periksa dan hitung, tulis hasil")
     h.add_argument("file")
-    h.add_argument("--triwulan", type=int, choices=[1, 2, 3, 4])
+    h.add_argument("--triwulan", type=quarter_argument, metavar="TW",
+                   help="triwulan yang dilaporkan (1-4 atau I-IV) bila berbeda dari sheet "
+                        "Identitas; hasil diberi tanda triwulan ini")
     h.add_argument("-o", "--output")
     h.add_argument("--json", action="store_true")
     h.set_defaults(func=cmd_hitung)

@@ -33,6 +33,7 @@ from .. import labels
 from ..catalogue import Catalogue
 from ..engine import RegionResult, round_half_up
 from ..findings import SEVERITY_TEXT, Finding, counts, sort_findings
+from ..quarters import BELUM, reported_only
 from ..records import Identity, Stamp
 from . import styles
 
@@ -350,12 +351,13 @@ def render_capaian(workbook: xlsxwriter.Workbook, identity: Identity, result: Re
             missing = TIDAK_ADA_SASARAN
             values += [a.terlayani[q], _pct_or(a.persen_penerima[q], missing),
                        _pct_or(a.persen_mutu[q], missing), _pct_or(a.indeks[q], missing),
-                       a.kategori[q] or missing]
+                       a.kategori[q] or missing] if q < q_rep else [BELUM] * _C_BLOCK
         row = write_row(ws, workbook, row, cols, values, highlight=hl)
     region: list[CellValue] = [None, f"Indeks Daerah {identity.nama}", None]
     for q in range(4):
         region += [None, None, None, _pct_or(result.indeks_daerah[q], TIDAK_ADA_SASARAN),
-                   result.kategori_daerah[q] or TIDAK_ADA_SASARAN]
+                   result.kategori_daerah[q] or TIDAK_ADA_SASARAN] if q < q_rep else [
+                       None, None, None, BELUM, BELUM]
     write_row(ws, workbook, row, cols, region, total=True, highlight=hl)
     return ws
 
@@ -481,9 +483,11 @@ def render_dashboard(workbook: xlsxwriter.Workbook, identity: Identity, result: 
     for s in result.layanan:
         a = s.capaian
         row = write_row(ws, workbook, row, DASHBOARD_INDEX_COLUMNS,
-                        [a.layanan, _service_short(catalogue, a.layanan), *a.indeks])
+                        [a.layanan, _service_short(catalogue, a.layanan),
+                         *reported_only(a.indeks, identity.triwulan)])
     row = write_row(ws, workbook, row, DASHBOARD_INDEX_COLUMNS,
-                    [None, "Indeks Daerah", *result.indeks_daerah], total=True)
+                    [None, "Indeks Daerah", *reported_only(result.indeks_daerah,
+                                                            identity.triwulan)], total=True)
     index_chart = workbook.add_chart({"type": "column"})
     for q in (1, 2, 3, 4):
         index_chart.add_series({

@@ -117,7 +117,8 @@ def consolidate(inputs: Sequence[str | Path], output: Path, *,
         key = province_key(g.province.kode)
         names = {grp.digest: pseudonym(key.key, grp.digest) for grp in groups}
         key_note = f"kunci dari {key.source}, tidak disimpan di buku kerja ini"
-    book = Book(g, groups, persons, names, personal, sources, stamp(_sidik(g)), key_note)
+    st = stamp(_sidik(g), g.province.kode if g.province else "")
+    book = Book(g, groups, persons, names, personal, sources, st, key_note)
     _atomic_write(output, lambda tmp: write_book(tmp, book))
     clock.lap("tulis buku kerja provinsi")
     used = [*g.districts, *([g.own] if g.own else [])]

@@ -13,6 +13,7 @@ from .. import labels
 from ..book import outputs as o
 from ..catalogue import load_catalogue
 from ..engine import category, rupiah
+from ..quarters import BELUM
 from ..records import default_settings
 from ..regions import regions
 from .model import FileReport
@@ -192,7 +193,7 @@ def rekap_layanan(wb: xlsxwriter.Workbook, book: Book) -> None:
             None, None, None,
             o.Sum(o.column_range(8, first, last), sum(s.biaya for s in recap)),
             o.Sum(o.column_range(9, first, last), sum(s.sisa for s in recap))], total=True)
-    row = _per_quarter(wb, ws, row + 1, recap)
+    row = _per_quarter(wb, ws, row + 1, recap, q)
     notes = (
         "% Penerima Gabungan: seluruh penerima semua daerah dijumlahkan lebih dulu "
         "(ΣX/ΣY); daerah besar berbobot lebih besar.",
@@ -206,7 +207,7 @@ def rekap_layanan(wb: xlsxwriter.Workbook, book: Book) -> None:
 
 
 def _per_quarter(wb: xlsxwriter.Workbook, ws: Worksheet, row: int,
-                 recap: list[ServiceRecap]) -> int:
+                 recap: list[ServiceRecap], reported: int = 4) -> int:
     row = o.write_section(ws, wb, row, "Per Triwulan (kumulatif)")
     cols = [o.Column(o.O_KODE_LAYANAN, "teks"), o.Column(o.O_LAYANAN, "teks")]
     for q in (1, 2, 3, 4):
@@ -215,8 +216,9 @@ def _per_quarter(wb: xlsxwriter.Workbook, ws: Worksheet, row: int,
     row = o.write_header(ws, wb, row, cols)
     for s in recap:
         values: list[o.CellValue] = [s.kode, short(s.kode)]
-        for q in range(4):
-            values += [s.terlayani[q], share_or(s.persen_gabungan[q])]
+        for q in range(4):  # a quarter after the reported one is not a result yet
+            values += ([s.terlayani[q], share_or(s.persen_gabungan[q])] if q < reported
+                       else [BELUM, BELUM])
         row = o.write_row(ws, wb, row, cols, values)
     return row
 

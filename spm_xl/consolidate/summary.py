@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..engine import ItemNeed, RegionResult, category, mean_present
+from ..quarters import reported_only
 from ..records import default_settings
 from ..report import pct, region_json
 from .inputs import Gate, ProvinceChoice
@@ -146,6 +147,7 @@ def consolidation_json(g: Gate, duplicate_persons: int) -> dict[str, Any]:
         return {**region_json(r.identity, r.result, r.findings), "berkas": r.source.name}
 
     recap = service_recap([*g.districts, *([g.own] if g.own else [])])
+    q = g.period[1] if g.period else 4
     return {
         "kabkota": [region(r) for r in g.districts],
         "provinsi": region(g.own) if g.own else None,
@@ -154,8 +156,10 @@ def consolidation_json(g: Gate, duplicate_persons: int) -> dict[str, Any]:
                     for c in g.conflicts],
         "belum_mengirim": [{"kode": k.kode, "nama": k.nama} for k in g.missing],
         "duplikat": duplicate_persons,
-        "rekap_layanan": [{"kode": s.kode, "sasaran": s.sasaran, "terlayani": list(s.terlayani),
-                           "persen_penerima": [pct(v) for v in s.persen_gabungan]}
+        "rekap_layanan": [{"kode": s.kode, "sasaran": s.sasaran,
+                           "terlayani": reported_only(list(s.terlayani), q),
+                           "persen_penerima": reported_only(
+                               [pct(v) for v in s.persen_gabungan], q)}
                           for s in recap],
     }
 
