@@ -52,6 +52,8 @@ class Gate:
     rejected: list[Rejection] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     missing: list[KabKota] = field(default_factory=list)  # kab/kota that sent nothing
+    #: byte-identical second copies of a district's file (copy, the one used): one submission
+    copies: list[tuple[FileReport, FileReport]] = field(default_factory=list)
 
 
 def discover(inputs: Sequence[str | Path], exclude: Iterable[Path] = ()) -> tuple[
@@ -163,7 +165,7 @@ def gate(reports: Sequence[FileReport], own: FileReport | None,
         else:
             result.own = own_ok
     for code in sorted(by_code):
-        group = by_code[code]
+        group = _one_per_content(by_code[code], result.copies)
         if len(group) > 1:
             result.conflicts.append(Conflict(code, tuple(group)))
         else:
@@ -172,6 +174,21 @@ def gate(reports: Sequence[FileReport], own: FileReport | None,
         sent = set(by_code)
         result.missing = [k for k in regions().kabkota_of(province.kode) if k.kode not in sent]
     return result
+
+
+def _one_per_content(group: list[FileReport],
+                     copies: list[tuple[FileReport, FileReport]]) -> list[FileReport]:
+    """Files with the same SHA-256 are one submission ("… (1).xlsx" is not a conflict)."""
+    first: dict[str, FileReport] = {}
+    out = []
+    for r in group:
+        digest = r.source.sha256 or r.source.path
+        if digest in first:
+            copies.append((r, first[digest]))
+        else:
+            first[digest] = r
+            out.append(r)
+    return out
 
 
 def _unreadable(r: FileReport) -> str | None:

@@ -18,7 +18,8 @@ from ..quarters import reported_only
 from ..records import default_settings
 from ..report import pct, region_json
 from .inputs import Gate, ProvinceChoice
-from .model import FileReport
+from .model import FileReport, is_empty
+from .status import status_board
 
 Quad = tuple[int, int, int, int]
 FQuad = tuple[Fraction | None, Fraction | None, Fraction | None, Fraction | None]
@@ -75,8 +76,8 @@ def result_of(r: FileReport) -> RegionResult:
 
 def ranking(districts: list[FileReport], quarter: int) -> list[Ranked]:
     """Highest region index first; equal shown indices share a rank; no index last."""
-    def shown(r: FileReport) -> float | None:
-        return pct(result_of(r).indeks_daerah[quarter - 1])
+    def shown(r: FileReport) -> float | None:  # an empty template is not ranked
+        return None if is_empty(r) else pct(result_of(r).indeks_daerah[quarter - 1])
 
     ordered = sorted(districts, key=lambda r: (shown(r) is None, -(shown(r) or 0.0),
                                                r.identity.kode if r.identity else ""))
@@ -155,6 +156,9 @@ def consolidation_json(g: Gate, duplicate_persons: int) -> dict[str, Any]:
         "konflik": [{"kode": c.kode, "berkas": [r.source.name for r in c.reports]}
                     for c in g.conflicts],
         "belum_mengirim": [{"kode": k.kode, "nama": k.nama} for k in g.missing],
+        "status_kabkota": [{"kode": s.kode, "nama": s.nama, "status": s.status,
+                            "berkas": list(s.berkas), "keterangan": s.keterangan}
+                           for s in status_board(g)],
         "duplikat": duplicate_persons,
         "rekap_layanan": [{"kode": s.kode, "sasaran": s.sasaran,
                            "terlayani": reported_only(list(s.terlayani), q),
