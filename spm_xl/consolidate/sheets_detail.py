@@ -43,11 +43,11 @@ def belum_mengirim(wb: xlsxwriter.Workbook, book: Book) -> None:
 # --- Duplikat ------------------------------------------------------------------------------
 
 def duplikat(wb: xlsxwriter.Workbook, book: Book) -> None:
-    cols = [o.Column("Grup", "bilangan", 7), o.Column("ID Pseudonim", "teks", 22),
+    cols = [o.Column("Grup", "nomor", 7), o.Column("ID Pseudonim", "teks", 22),
             o.Column(o.O_KODE_LAYANAN, "teks", 8), o.Column("Jumlah Kab/Kota", "bilangan", 10),
             o.Column("Kode Wilayah", "teks", 10), o.Column("Kab/Kota", "teks", 26),
             o.Column("Berkas", "teks", 30), o.Column(o.O_SHEET, "teks", 16),
-            o.Column("Baris", "bilangan", 8)]
+            o.Column("Baris", "nomor", 8)]
     if book.personal:
         cols += [o.Column("NIK", "teks", 20), o.Column("Nama", "teks", 28),
                  o.Column("Tanggal Lahir", "teks", 12)]
