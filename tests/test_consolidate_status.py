@@ -89,3 +89,22 @@ def test_the_sheet_lists_the_board_and_the_empty_district_is_not_ranked(
     rekap = [r for r in book["Rekap Kab-Kota"].iter_rows(values_only=True)]
     ranked = [r for r in rekap if "74.01" in r]
     assert ranked and all(r[0] in ("-", None) for r in ranked)
+
+
+def test_ranking_has_one_ranked_row_per_district_with_its_size(
+        board: tuple[dict[str, Any], Path]) -> None:
+    _, out = board
+    rows = list(openpyxl.load_workbook(out, read_only=True)["Rekap Kab-Kota"].iter_rows(
+        values_only=True))
+    head = next(i for i, r in enumerate(rows) if r[0] == "Peringkat")
+    body = rows[head + 1:]
+    ranked = [r for r in body if isinstance(r[0], int | float)]
+    # 74.06 (2 recipients) and 74.05 (1): each ranked once, on its "Seluruh layanan" row
+    assert sorted((r[1], r[4], r[5]) for r in ranked) == [
+        ("74.05", "Seluruh layanan", 1), ("74.06", "Seluruh layanan", 2)]
+    services = [r for r in body if r[1] == "74.06" and r[3]]
+    assert len(services) == 5 and all(r[0] is None for r in services)
+    # districts outside the ranking are listed with their status
+    assert ("-", "74.02", regions().kabkota["74.02"].nama, None, "Belum mengirim") in [
+        r[:5] for r in body]
+    assert ("74.04", "Konflik") in [(r[1], r[4]) for r in body]

@@ -16,7 +16,7 @@ from ..engine import category, rupiah
 from ..quarters import BELUM
 from ..records import default_settings
 from ..regions import regions
-from .model import FileReport
+from .model import FileReport, is_empty
 from .sheets import (
     DASHBOARD,
     HEAD,
@@ -33,6 +33,7 @@ from .sheets import (
     share_or,
     short,
 )
+from .status import DIPAKAI, KOSONG, status_board
 from .summary import (
     ItemRecap,
     ServiceRecap,
@@ -121,6 +122,11 @@ def ringkasan(wb: xlsxwriter.Workbook, book: Book) -> None:
 # --- Rekap Kab/Kota ------------------------------------------------------------------------
 
 def rekap_kabkota(wb: xlsxwriter.Workbook, book: Book) -> None:
+    """One ranked row per district (with its size), its services beneath, then the rest.
+
+    Only the district row carries the rank: a district is ranked once, by its region index,
+    and the Sasaran column beside the rank shows how many people that index rests on.
+    """
     q = quarter(book)
     tw = o.quarter_text(q)
     cols = (o.Column("Peringkat", "bilangan", 10), o.Column("Kode Wilayah", "teks", 10),
@@ -145,14 +151,26 @@ def rekap_kabkota(wb: xlsxwriter.Workbook, book: Book) -> None:
     for rank, report in entries:
         ident, result = report.identity, result_of(report)
         assert ident is not None
+        y = sum(s.capaian.sasaran for s in result.layanan)
+        x = sum(s.capaian.terlayani[q - 1] for s in result.layanan)
+        row = o.write_row(ws, wb, row, cols, [
+            rank, ident.kode, region(report), None, "Seluruh layanan", y, x,
+            share_or(o.share(x, y)), None, KOSONG if is_empty(report) else None,
+            result.biaya, share_or(result.indeks_daerah[q - 1]),
+            result.kategori_daerah[q - 1] or o.TIDAK_ADA_SASARAN, report.source.name],
+            total=True)
         for s in result.layanan:
             a = s.capaian
             row = o.write_row(ws, wb, row, cols, [
-                rank, ident.kode, region(report), a.layanan, short(a.layanan), a.sasaran,
+                None, ident.kode, region(report), a.layanan, short(a.layanan), a.sasaran,
                 a.terlayani[q - 1], share_or(a.persen_penerima[q - 1]),
                 share_or(a.indeks[q - 1]), a.kategori[q - 1] or o.TIDAK_ADA_SASARAN,
-                s.kebutuhan.biaya, share_or(result.indeks_daerah[q - 1]),
-                result.kategori_daerah[q - 1] or o.TIDAK_ADA_SASARAN, report.source.name])
+                s.kebutuhan.biaya, None, None, None])
+    for st in status_board(book.gate):  # who is not in the ranking, and why
+        if st.status != DIPAKAI and st.status != KOSONG:
+            row = o.write_row(ws, wb, row, cols, [
+                "-", st.kode, st.nama, None, st.status, None, None, None, None, None, None,
+                None, None, ", ".join(st.berkas) or None])
     if row > HEAD + 1:
         ws.autofilter(HEAD, 0, row - 1, len(cols) - 1)
     else:
