@@ -125,7 +125,9 @@ def cmd_periksa(args: argparse.Namespace) -> int:
                          f"kunci ~${path.name}); yang diperiksa adalah versi yang terakhir "
                          "disimpan.")
     if args.json:
-        _emit_json([f.as_json() for f in ev.findings])
+        from .report import check_json
+
+        _emit_json(check_json(path.name, ev.data.identity, ev.findings))
     else:
         _print_findings(ev.findings)
     return EXIT_DATA if has_errors(ev.findings) else EXIT_OK
@@ -144,7 +146,10 @@ def cmd_hitung(args: argparse.Namespace) -> int:
     _warn_if_open_in_excel(out or path)
     ev, target = compute_file(path, out, quarter=args.triwulan)
     if args.json:
-        _emit_json(region_json(ev.data.identity, ev.result, ev.findings))
+        from .report import envelope
+
+        _emit_json({**envelope("hitung", path.name), "berkas_hasil": str(target),
+                    **region_json(ev.data.identity, ev.result, ev.findings)})
     else:
         _print_findings(ev.findings)
         _print_summary(ev)
@@ -276,7 +281,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "json", False):
             found = {"tingkat": "galat", "sheet": e.sheet, "sel": e.sel,
                      "kode": "berkas_tidak_dapat_dipakai", "pesan": e.pesan}
-            _emit_json([found] if args.func is cmd_periksa else {"galat": found})
+            from .report import envelope
+
+            command = {cmd_periksa: "periksa", cmd_hitung: "hitung", cmd_templat: "templat",
+                       cmd_konsolidasi: "konsolidasi"}.get(args.func, "demo")
+            _emit_json({**envelope(command, Path(args.file).name if hasattr(args, "file")
+                                   else None),
+                        "galat": found, "temuan": {"galat": 1, "peringatan": 0, "info": 0},
+                        "daftar_temuan": [found]})
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
         _console().print("Dibatalkan.")

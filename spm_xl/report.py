@@ -64,4 +64,21 @@ def region_json(identity: Identity, result: RegionResult, findings: list[Finding
         "indeks_daerah": reported_only([pct(v) for v in result.indeks_daerah], q),
         "kategori_daerah": reported_only(list(result.kategori_daerah), q),
         "temuan": counts(findings),
+        "daftar_temuan": [f.as_json() for f in findings],
     }
+
+
+def envelope(command: str, berkas: str | None) -> dict[str, Any]:
+    """What every ``--json`` document starts with: the command, the program, the file."""
+    from . import __version__
+
+    return {"perintah": command, "versi": f"spm-xl {__version__}", "berkas": berkas}
+
+
+def check_json(berkas: str, identity: Identity, findings: list[Finding]) -> dict[str, Any]:
+    """``periksa --json``: the file, its region and period, counts and every finding."""
+    return {**envelope("periksa", berkas),
+            "wilayah": {"kode": identity.kode, "nama": identity.nama,
+                        "tingkat": identity.tingkat},
+            "tahun": identity.tahun, "triwulan": identity.triwulan,
+            "temuan": counts(findings), "daftar_temuan": [f.as_json() for f in findings]}

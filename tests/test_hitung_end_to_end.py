@@ -102,7 +102,11 @@ def test_periksa_lists_findings_as_json(tmp_path: Path, capsys: pytest.CaptureFi
         person_row(7406011508950001.0, "Andi", permakanan="TW1"),
         person_row(A, "Budi", permakanan="Sudah")]})
     assert main(["periksa", str(path), "--json"]) == 1
-    found = json.loads(capsys.readouterr().out)
+    doc = json.loads(capsys.readouterr().out)
+    assert (doc["perintah"], doc["berkas"], doc["tahun"], doc["triwulan"]) == (
+        "periksa", "x.xlsx", 2026, 2)
+    found = doc["daftar_temuan"]
+    assert doc["temuan"]["galat"] == sum(f["tingkat"] == "galat" for f in found)
     assert {f["kode"] for f in found} >= {"nik_angka", "status_tidak_dikenal"}
     assert all(set(f) == {"tingkat", "sheet", "sel", "kode", "pesan"} for f in found)
     nik_finding = next(f for f in found if f["kode"] == "nik_angka")
@@ -139,5 +143,5 @@ def test_templat_writes_a_template_that_checks_clean(tmp_path: Path,
     assert main(["templat", "--tingkat", "kabkota", "--kode", "74.06", "--tahun", "2026",
                  "-o", str(out)]) == 0
     assert main(["periksa", str(out), "--json"]) == 0
-    found = json.loads(capsys.readouterr().out)
+    found = json.loads(capsys.readouterr().out)["daftar_temuan"]
     assert [(f["tingkat"], f["kode"]) for f in found] == [("peringatan", "data_kosong")]

@@ -123,7 +123,7 @@ def test_triwulan_override_is_said_and_not_called_stale(
     doc = json.loads(capsys.readouterr().out)
     assert doc["triwulan"] == 3 and doc["layanan"][0]["terlayani"] == [1, 1, 2, None]
     assert main(["periksa", str(path), "--json"]) == 0
-    found = [f["kode"] for f in json.loads(capsys.readouterr().out)]
+    found = [f["kode"] for f in json.loads(capsys.readouterr().out)["daftar_temuan"]]
     assert "hasil_usang" not in found
     assert found.count("hasil_triwulan_lain") == 1  # once, not once per sheet
 
@@ -137,7 +137,8 @@ def test_stale_outputs_are_one_finding(tmp_path: Path,
     wb.save(path)
     capsys.readouterr()
     assert main(["periksa", str(path), "--json"]) == 0
-    stale = [f for f in json.loads(capsys.readouterr().out) if f["kode"] == "hasil_usang"]
+    stale = [f for f in json.loads(capsys.readouterr().out)["daftar_temuan"]
+             if f["kode"] == "hasil_usang"]
     assert len(stale) == 1 and "Capaian" in stale[0]["pesan"]
 
 

@@ -107,7 +107,9 @@ def consolidate(inputs: Sequence[str | Path], output: Path, *,
     clock.lap("gerbang dan duplikat")
     sources = [*reports, *problems]
     document = consolidation_json(g, persons)
-    if not g.districts and g.own is None:
+    usable = bool(g.districts or g.own is not None)
+    document["berkas_hasil"] = str(output) if usable else None
+    if not usable:
         return Outcome(g, groups, persons, document, EXIT_UNUSABLE, None, sources, None)
     key_note = "tidak diperlukan (tidak ada duplikat)"
     names: dict[bytes, str] = {}

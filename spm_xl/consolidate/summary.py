@@ -16,7 +16,7 @@ from typing import Any
 from ..engine import ItemNeed, RegionResult, category, mean_present
 from ..quarters import reported_only
 from ..records import default_settings
-from ..report import pct, region_json
+from ..report import envelope, pct, region_json
 from .inputs import Gate, ProvinceChoice
 from .model import FileReport, is_empty
 from .status import status_board
@@ -150,9 +150,18 @@ def consolidation_json(g: Gate, duplicate_persons: int) -> dict[str, Any]:
     recap = service_recap([*g.districts, *([g.own] if g.own else [])])
     q = g.period[1] if g.period else 4
     return {
+        **envelope("konsolidasi", None),
+        "wilayah_provinsi": ({"kode": g.province.kode, "nama": g.province.nama,
+                              "alasan": g.province.alasan} if g.province else None),
+        "tahun": g.period[0] if g.period else None,
+        "triwulan": g.period[1] if g.period else None,
         "kabkota": [region(r) for r in g.districts],
         "provinsi": region(g.own) if g.own else None,
-        "ditolak": [{"berkas": x.report.source.name, "alasan": x.alasan} for x in g.rejected],
+        "ditolak": [{"berkas": x.report.source.name, "kode": x.kode,
+                     "kode_wilayah": x.report.identity.kode if x.report.identity else None,
+                     "alasan": str(x.alasan)} for x in g.rejected],
+        "salinan_identik": [{"berkas": c.source.name, "sama_dengan": o.source.name}
+                            for c, o in g.copies],
         "konflik": [{"kode": c.kode, "berkas": [r.source.name for r in c.reports]}
                     for c in g.conflicts],
         "belum_mengirim": [{"kode": k.kode, "nama": k.nama} for k in g.missing],
