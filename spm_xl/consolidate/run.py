@@ -71,8 +71,10 @@ def consolidate_paths(inputs: Sequence[str | Path], output: Path, *,
         outcome = consolidate(inputs, output, provinsi=provinsi, kode_provinsi=kode_provinsi,
                               personal=personal, jobs=jobs, progress=progress)
     _report(con, outcome)
-    if as_json:
-        sys.stdout.write(json.dumps(outcome.document, ensure_ascii=False, indent=1) + "\n")
+    if as_json:  # the written file is said here: the document itself is about the inputs
+        document = {**outcome.document,
+                    "berkas_hasil": str(outcome.written) if outcome.written else None}
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
     return outcome.exit_code
 
 
@@ -107,9 +109,7 @@ def consolidate(inputs: Sequence[str | Path], output: Path, *,
     clock.lap("gerbang dan duplikat")
     sources = [*reports, *problems]
     document = consolidation_json(g, persons)
-    usable = bool(g.districts or g.own is not None)
-    document["berkas_hasil"] = str(output) if usable else None
-    if not usable:
+    if not g.districts and g.own is None:
         return Outcome(g, groups, persons, document, EXIT_UNUSABLE, None, sources, None)
     key_note = "tidak diperlukan (tidak ada duplikat)"
     names: dict[bytes, str] = {}
