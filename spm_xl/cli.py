@@ -71,6 +71,11 @@ def _warn_if_open_in_excel(path: Path) -> None:
 def cmd_templat(args: argparse.Namespace) -> int:
     from .book.template import build_template
 
+    if args.riwayat:
+        return _history_template(args)
+    if args.tingkat is None or args.tahun is None:
+        raise UnusableWorkbook("templat membutuhkan --tingkat dan --tahun (kecuali dengan "
+                               "--riwayat).")
     level = args.tingkat
     ext = args.format
     out = Path(args.output or f"SPM-Sosial-{level}-{(args.kode or 'baru').replace('.', '')}-"
@@ -84,6 +89,18 @@ def cmd_templat(args: argparse.Namespace) -> int:
 
     atomic_write(out, produce, backup=out.exists())
     _console().print(f"Templat ditulis: {out}")
+    return EXIT_OK
+
+
+def _history_template(args: argparse.Namespace) -> int:
+    from .book.atomic import atomic_write
+    from .trend.history import write_history_template
+
+    out = Path(args.output or "SPM-Sosial-Riwayat.xlsx")
+    if out.suffix.lower() != ".xlsx":
+        raise UnusableWorkbook(f"Nama berkas keluaran {out.name} harus berakhiran .xlsx.")
+    atomic_write(out, write_history_template, backup=out.exists())
+    _console().print(f"Templat riwayat ditulis: {out}")
     return EXIT_OK
 
 
@@ -151,6 +168,12 @@ def cmd_konsolidasi(args: argparse.Namespace) -> int:
     return consolidate_main(args)
 
 
+def cmd_tren(args: argparse.Namespace) -> int:
+    from .trend.run import main as trend_main
+
+    return trend_main(args)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
@@ -165,11 +188,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="PERINTAH")
 
     t = sub.add_parser("templat", aliases=["template"], help="tulis templat kosong")
-    t.add_argument("--tingkat", choices=["kabkota", "provinsi"], required=True)
+    t.add_argument("--tingkat", choices=["kabkota", "provinsi"],
+                   help="wajib, kecuali dengan --riwayat")
     t.add_argument("--kode", help="Kode Wilayah Kemendagri, mis. 74.06 atau 74")
-    t.add_argument("--tahun", type=int, required=True)
+    t.add_argument("--tahun", type=int, help="wajib, kecuali dengan --riwayat")
     t.add_argument("--format", choices=["xlsx", "xlsm"], default="xlsx",
                    help="xlsm: dengan tombol Periksa Data dan Hitung Ulang (xlwings)")
+    t.add_argument("--riwayat", action="store_true",
+                   help="templat sheet Riwayat untuk capaian tahun-tahun lama (spm-xl tren)")
     t.add_argument("-o", "--output")
     t.set_defaults(func=cmd_templat)
 
@@ -195,6 +221,13 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--sertakan-data-pribadi", action="store_true",
                    help="sertakan nama dan NIK pada daftar duplikat (data pribadi!)")
     k.set_defaults(func=cmd_konsolidasi)
+
+    tr = sub.add_parser("tren", aliases=["trend"],
+                        help="tren antarperiode dari buku kerja konsolidasi provinsi")
+    tr.add_argument("inputs", nargs="+", metavar="BERKAS_ATAU_FOLDER")
+    tr.add_argument("-o", "--output", required=True)
+    tr.add_argument("--json", action="store_true")
+    tr.set_defaults(func=cmd_tren)
 
     d = sub.add_parser("demo", help="buat provinsi sintetis, hitung dan konsolidasikan")
     d.add_argument("dir", nargs="?", default="spm-xl-demo")

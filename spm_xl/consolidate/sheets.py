@@ -22,6 +22,7 @@ from ..book import styles
 from ..catalogue import load_catalogue
 from ..records import Stamp
 from ..regions import region_name
+from ..trend.datasheet import DATA_TREN  # the sheet ``spm-xl tren`` reads
 from .duplicates import DuplicateGroup
 from .inputs import Gate
 from .model import FileReport
@@ -38,7 +39,7 @@ PEMERIKSAAN = "Pemeriksaan"
 SUMBER = "Sumber"
 DASHBOARD = "Dashboard"
 SHEETS = (RINGKASAN, REKAP_KABKOTA, REKAP_LAYANAN, KEBUTUHAN, BELUM_MENGIRIM, DUPLIKAT,
-          PEMERIKSAAN, SUMBER, DASHBOARD)
+          PEMERIKSAAN, SUMBER, DASHBOARD, DATA_TREN)
 
 #: Excel's rows per sheet; tests lower it to exercise the split
 ROW_LIMIT = 1_048_576
