@@ -220,6 +220,8 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--json", action="store_true")
     k.add_argument("--sertakan-data-pribadi", action="store_true",
                    help="sertakan nama dan NIK pada daftar duplikat (data pribadi!)")
+    k.add_argument("--sebelumnya", metavar="BERKAS",
+                   help="buku kerja provinsi periode sebelumnya: tampilkan perubahannya")
     k.set_defaults(func=cmd_konsolidasi)
 
     tr = sub.add_parser("tren", aliases=["trend"],
