@@ -328,3 +328,16 @@ def test_libreoffice_opens_the_trend_workbook_and_exports_it_to_pdf(result: tupl
     pdf = to_pdf(out)
     assert pdf.read_bytes().startswith(b"%PDF")
     assert pdf.stat().st_size > 10_000  # six sheets with tables and charts, not a blank page
+
+
+def test_a_first_release_workbook_is_read_from_rekap_kab_kota(history: list[Path],
+                                                             tmp_path: Path) -> None:
+    old = tmp_path / "rilis-pertama.xlsx"
+    wb = openpyxl.load_workbook(history[2])  # 2025 TW II
+    del wb[d.DATA_TREN]
+    wb.save(old)
+    outcome = trend([old], tmp_path / "t.xlsx")
+    assert outcome.exit_code == 0
+    kolaka, konawe = periods_of(outcome.document, "74.01"), periods_of(outcome.document, "74.02")
+    assert kolaka[(2025, 2)]["indeks"] == index(2, Y1)
+    assert konawe[(2025, 2)]["layanan"][0]["terlayani"] == 1
