@@ -37,6 +37,10 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 #: Excel reads _xHHHH_ inside a string as an escaped character; escape the underscore
 _OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+#: anything that needs escaping or removing (most names and addresses need nothing)
+_NEEDS_WORK = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
+#: leading or trailing whitespace of a value inside a newline-joined column
+_EDGE_SPACE = re.compile(r"(?:^|\n)[^\S\n]|[^\S\n](?:\n|$)")
 _ROW_START = re.compile(r'<(?:[\w.-]+:)?row\b[^>]*?\br="(\d+)"')
 
 
@@ -88,17 +92,15 @@ def add_rows(xml: str, columns: Mapping[str, int],
     last = max((int(m.group(1)) for m in _ROW_START.finditer(body)), default=0)
     styles = _column_styles(xml, p)
     first = last + 1
-    order = sorted(columns.items(), key=lambda kv: kv[1])
-    parts: list[str] = []
-    for offset, values in enumerate(rows):
-        r = first + offset
-        cells = []
-        for label, col in order:
-            value = values.get(label)
-            if value is None or value == "":
-                continue
-            cells.append(_cell(f"{_letters(col + 1)}{r}", styles.get(col), value, p))
-        parts.append(f'<{p}row r="{r}">{"".join(cells)}</{p}row>')
+    # per column: label, the start of its cell tag, its style attribute
+    layout = [(label, f'<{p}c r="{_letters(col + 1)}',
+               f' s="{styles[col]}"' if styles.get(col) else "")
+              for label, col in sorted(columns.items(), key=lambda kv: kv[1])]
+    numbers = [str(first + i) for i in range(len(rows))]
+    columns_xml = [_column_cells(start, s, p, numbers, [row.get(label) for row in rows])
+                   for label, start, s in layout]
+    parts = [f'<{p}row r="{r}">{"".join(cells)}</{p}row>'
+             for r, cells in zip(numbers, zip(*columns_xml, strict=True), strict=True)]
     fragment = "".join(parts)
     if end >= 0:
         xml = xml[:end] + fragment + xml[end:]
@@ -111,16 +113,42 @@ def add_rows(xml: str, columns: Mapping[str, int],
     return xml, Appended(first, first + len(rows) - 1)
 
 
-def _cell(ref: str, style: int | None, value: CellValue, p: str) -> str:
-    s = f' s="{style}"' if style else ""
-    if isinstance(value, str):
-        text = _OOXML_ESCAPE.sub(r"_x005F_\1", _XML_INVALID.sub("", value))
-        space = ' xml:space="preserve"' if text != text.strip() else ""
-        return (f'<{p}c r="{ref}"{s} t="inlineStr"><{p}is><{p}t{space}>{escape(text)}'
-                f"</{p}t></{p}is></{p}c>")
-    if isinstance(value, date):
-        return f'<{p}c r="{ref}"{s}><{p}v>{(value - _EXCEL_EPOCH).days}</{p}v></{p}c>'
-    return f'<{p}c r="{ref}"{s}><{p}v>{int(value)}</{p}v></{p}c>'
+def _column_cells(start: str, s: str, p: str, numbers: list[str],
+                  values: list[CellValue | None]) -> list[str]:
+    """The XML of one column's new cells, one per row ("" for an empty cell).
+
+    Built a column at a time: a column of plain text (nearly every column: names, NIKs,
+    addresses) needs no escaping, which one search over the joined column proves.
+    """
+    tail = f"</{p}t></{p}is></{p}c>"
+    strings = [v for v in values if type(v) is str]
+    joined = "\n".join(strings)
+    if (len(strings) == sum(v is not None for v in values)
+            and _NEEDS_WORK.search(joined) is None and _EDGE_SPACE.search(joined) is None):
+        head = f'"{s} t="inlineStr"><{p}is><{p}t>'
+        return [f"{start}{r}{head}{v}{tail}" if v else ""
+                for r, v in zip(numbers, values, strict=True)]
+    out = []
+    for r, v in zip(numbers, values, strict=True):
+        if v is None or v == "":
+            out.append("")
+        elif isinstance(v, str):
+            text, space = _text(v)
+            out.append(f'{start}{r}"{s} t="inlineStr"><{p}is><{p}t{space}>{text}{tail}')
+        elif isinstance(v, date):
+            out.append(f'{start}{r}"{s}><{p}v>{(v - _EXCEL_EPOCH).days}</{p}v></{p}c>')
+        else:
+            out.append(f'{start}{r}"{s}><{p}v>{int(v)}</{p}v></{p}c>')
+    return out
+
+
+def _text(value: str) -> tuple[str, str]:
+    """Cell text as XML and its ``xml:space`` attribute; plain text passes through as is."""
+    if _NEEDS_WORK.search(value) is not None:
+        value = escape(_OOXML_ESCAPE.sub(r"_x005F_\1", _XML_INVALID.sub("", value)))
+    if value[:1].isspace() or value[-1:].isspace():
+        return value, ' xml:space="preserve"'
+    return value, ""
 
 
 def _column_styles(xml: str, p: str) -> dict[int, int]:

@@ -189,56 +189,33 @@ def _convert(grid: ListGrid, mapping: Mapping, rows: ServiceRows, year: int,
     out: list[dict[str, CellValue]] = []
     added_nik: dict[str, int] = {}
     added_name: dict[tuple[str, date], int] = {}
+    width = max(cols.values(), default=-1) + 1
+    fields = [(label, c, _kind(label)) for label, c in cols.items()
+              if label not in (labels.D_NIK, labels.D_KK)]
+    nik_col, kk_col = cols.get(labels.D_NIK), cols.get(labels.D_KK)
     for r in range(start, len(grid.rows)):
         raw = grid.rows[r]
-        if not any(v not in ("", None) and (not isinstance(v, str) or v.strip()) for v in raw):
+        if _blank(raw):
             continue
+        if len(raw) < width:
+            raw = raw + [""] * (width - len(raw))
         line = r + 1
-
-        def cell(label: str, raw: list[object] = raw) -> object:
-            c = cols.get(label)
-            if c is None or c >= len(raw):
-                return None
-            v = raw[c]
-            return None if v == "" else v
-
         notes: list[str] = []
-        nik, problem = clean(cell(labels.D_NIK))
+        raw_nik = None if nik_col is None or raw[nik_col] == "" else raw[nik_col]
+        nik, problem = clean(raw_nik)
         if problem is not None:
             ref = _ref(mapping, labels.D_NIK, line)
             result.outcomes.append(RowOutcome(line, SKIPPED, f"{ref}: {problem[2]} Perbaiki "
                                               "daftar lalu impor lagi.",
-                                              nik=_masked_raw(cell(labels.D_NIK))))
+                                              nik=_masked_raw(raw_nik)))
             continue
         if nik is not None and not sixteen_digits(nik):
             _, problems = check_nik(nik, year)
             notes += [p[2] for p in problems if p[0] == "galat"]
-        values: dict[str, CellValue] = {}
-        for label in cols:
-            if label in (labels.D_NIK, labels.D_KK):
-                continue
-            v = cell(label)
-            if v is None:
-                continue
-            if label in DATE_LABELS:
-                parsed, error = parse_date(v)
-                if parsed is not None:
-                    values[label] = parsed
-                elif error is not None:
-                    text = parse_text(v)
-                    if text:
-                        values[label] = text
-                    notes.append(f"{label}: {error}")
-            elif label == labels.D_JK:
-                text = parse_text(v) or ""
-                values[label] = _SEX.get(text.casefold(), text)
-            else:
-                text = parse_text(v)
-                if text:
-                    values[label] = text
+        values = _values(raw, fields, notes)
         if nik:
             values[labels.D_NIK] = nik
-        kk, kk_problem = clean(cell(labels.D_KK))
+        kk, kk_problem = clean(None if kk_col is None or raw[kk_col] == "" else raw[kk_col])
         if kk_problem is not None:
             notes.append(f"No KK tidak diimpor: {kk_problem[2]}")
         elif kk:
@@ -287,6 +264,48 @@ def _convert(grid: ListGrid, mapping: Mapping, rows: ServiceRows, year: int,
         result.outcomes.append(RowOutcome(line, ADDED, "; ".join(notes), nik=shown))
         out.append(values)
     return out
+
+
+_TEXT, _DATE, _SEX_KIND = 0, 1, 2
+
+
+def _kind(label: str) -> int:
+    return _DATE if label in DATE_LABELS else _SEX_KIND if label == labels.D_JK else _TEXT
+
+
+def _blank(raw: list[object]) -> bool:
+    """Nothing but empty or whitespace cells (a text list's rows are all strings)."""
+    try:
+        return not "".join(raw).strip()  # type: ignore[arg-type]
+    except TypeError:
+        return all(v is None or (isinstance(v, str) and not v.strip()) for v in raw)
+
+
+def _values(raw: list[object], fields: list[tuple[str, int, int]],
+            notes: list[str]) -> dict[str, CellValue]:
+    """One list row's values by workbook label (NIK and No KK apart)."""
+    values: dict[str, CellValue] = {}
+    for label, c, kind in fields:
+        v = raw[c]
+        if v is None or v == "":
+            continue
+        if kind == _TEXT:
+            text = v.strip() if type(v) is str else parse_text(v)
+            if text:
+                values[label] = text
+        elif kind == _DATE:
+            parsed, error = parse_date(v)
+            if parsed is not None:
+                values[label] = parsed
+            elif error is not None:
+                text = parse_text(v)
+                if text:
+                    values[label] = text
+                notes.append(f"{label}: {error}")
+        else:
+            text = parse_text(v) or ""
+            values[label] = _SEX.get(text.casefold(), text)
+    return values
 
 
 def _ref(mapping: Mapping, label: str, line: int) -> str:
