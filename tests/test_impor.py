@@ -225,6 +225,7 @@ def test_reimport_of_the_same_list_adds_nobody(
     once = src.read_bytes()
     code, doc = run(capsys, str(listed), "--layanan", "K3", "--ke", str(src))
     assert code == 0 and doc["ditambahkan"] == 0 and doc["sudah_ada"] == 3
+    assert doc["keluaran"] is None
     assert src.read_bytes() == once
     assert people(src) == EXPECTED
 

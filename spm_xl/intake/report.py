@@ -49,4 +49,5 @@ def print_import(result: ImportResult) -> None:
                      if result.backup else ""))
         con.print(CANDIDATE_NOTE)
     else:
-        con.print("Tidak ada orang baru; buku kerja tidak diubah.")
+        con.print("Tidak ada orang baru: tidak ada berkas yang ditulis, buku kerja tidak "
+                  "diubah.")

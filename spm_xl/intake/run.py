@@ -72,7 +72,9 @@ class ImportResult:
 
     def as_json(self) -> dict[str, object]:
         return {
-            "buku": str(self.buku), "keluaran": str(self.keluaran), "layanan": self.layanan,
+            "buku": str(self.buku),
+            "keluaran": str(self.keluaran) if self.count(ADDED) else None,
+            "layanan": self.layanan,
             "sheet": self.sheet, "daftar": self.daftar, "dibaca": self.dibaca,
             "format_dtks": self.mapping.dtks,
             "baris_judul": None if self.mapping.header_row is None
