@@ -17,7 +17,7 @@ from pathlib import Path
 from .. import labels
 from ..book.append import CellValue, append_rows
 from ..book.atomic import atomic_write
-from ..book.cells import parse_date, parse_text
+from ..book.cells import display_value, parse_date, parse_text
 from ..book.reader import read_workbook
 from ..book.safe import _column_number, _letters
 from ..findings import UnusableWorkbook
@@ -209,7 +209,7 @@ def _convert(grid: ListGrid, mapping: Mapping, rows: ServiceRows, year: int,
             ref = _ref(mapping, labels.D_NIK, line)
             result.outcomes.append(RowOutcome(line, SKIPPED, f"{ref}: {problem[2]} Perbaiki "
                                               "daftar lalu impor lagi.",
-                                              nik=_masked_raw(raw_nik)))
+                                              nik=display_value(raw_nik)))
             continue
         if nik is not None and not sixteen_digits(nik):
             _, problems = check_nik(nik, year)
@@ -312,9 +312,3 @@ def _values(raw: list[object], fields: list[tuple[str, int, int]],
 
 def _ref(mapping: Mapping, label: str, line: int) -> str:
     return f"Sel {_letters(mapping.columns[label] + 1)}{line}"
-
-
-def _masked_raw(value: object) -> str:
-    from ..book.cells import display_value
-
-    return display_value(value)
