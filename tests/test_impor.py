@@ -342,3 +342,18 @@ def test_libreoffice_opens_the_imported_workbook(tmp_path: Path,
     ws = openpyxl.load_workbook(resaved)[SHEET]
     assert ws["B2"].value == SITI and ws["D4"].value == "Wati"
     assert people(resaved)[0]["NIK"] == SITI
+
+
+def test_disaster_list_fills_the_event_columns(tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    listed = write_csv(tmp_path / "korban.csv", [
+        ["NIK", "Nama", "Jenis Bencana", "Tgl Kejadian", "Kelompok Rentan", "Kondisi Rumah"],
+        [SITI, "Siti Aminah", "Banjir Lauru", "01/02/2026", "Ya", "rusak berat"]], ";")
+    out = tmp_path / "hasil.xlsx"
+    code, doc = run(capsys, str(listed), "--layanan", "k5", "--ke", str(book(tmp_path)),
+                    "-o", str(out))
+    assert code == 0 and doc["sheet"] == "K5 Bencana" and doc["kolom_dibuang"] == ["Kondisi Rumah"]
+    got = people(out, "K5")
+    assert got == [{"No": 1, "NIK": SITI, "Nama": "Siti Aminah",
+                    "Kejadian Bencana": "Banjir Lauru", "Tanggal Kejadian": date(2026, 2, 1),
+                    "Kelompok Rentan": "Ya", "_baris": 2, "_item": 0}]

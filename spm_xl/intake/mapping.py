@@ -117,7 +117,8 @@ def choose_mapping(rows: list[list[object]], wanted: Sequence[str], name: str,
             "--kolom \"NIK=No Identitas\" --kolom \"Nama=Nama Penerima\".")
     r, _, cols = best
     headers = [" ".join(str(v).split()) for v in rows[r]]
-    missing = [label for label in overrides if label not in cols]
+    present = {header_key(h) for h in headers}
+    missing = [label for label, source in overrides.items() if header_key(source) not in present]
     if missing:
         raise UnusableWorkbook(
             f"--kolom: judul '{overrides[missing[0]]}' tidak ada di baris judul daftar "
