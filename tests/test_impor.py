@@ -357,3 +357,12 @@ def test_disaster_list_fills_the_event_columns(tmp_path: Path,
     assert got == [{"No": 1, "NIK": SITI, "Nama": "Siti Aminah",
                     "Kejadian Bencana": "Banjir Lauru", "Tanggal Kejadian": date(2026, 2, 1),
                     "Kelompok Rentan": "Ya", "_baris": 2, "_item": 0}]
+
+
+def test_a_broken_text_list_is_a_clear_message(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    listed = tmp_path / "rusak.csv"
+    listed.write_text("NIK;Nama\n" + SITI + ";" + "x" * 200_000 + "\n", encoding="utf-8")
+    assert main(["impor", str(listed), "--layanan", "K3", "--ke", str(book(tmp_path))]) == 2
+    err = capsys.readouterr().err
+    assert "tidak dapat dibaca sebagai teks berpemisah" in err and "Traceback" not in err

@@ -26,6 +26,7 @@ TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
 #: a list bigger than this is not a district's recipients (the import reads it whole)
 MAX_TEXT_BYTES = 256 << 20
 _SNIFF_LINES = 30
+_SNIFF_CHARS = 64 << 10
 
 
 @dataclass(slots=True)
@@ -82,8 +83,12 @@ def _read_text(path: Path) -> ListGrid:
                                "beri akhiran .xlsx.")
     text = _decode(data)
     delimiter = sniff_delimiter(text)
-    rows: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text),
-                                                             delimiter=delimiter)]
+    try:
+        rows: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text),
+                                                                 delimiter=delimiter)]
+    except csv.Error as exc:  # a field longer than csv's limit, a broken quote at the end
+        raise UnusableWorkbook(f"Daftar '{path.name}' tidak dapat dibaca sebagai teks "
+                               f"berpemisah ({exc}). Simpan ulang sebagai CSV.") from exc
     return ListGrid(rows, "csv", f"pemisah {DELIMITER_TEXT[delimiter]}", delimiter)
 
 
@@ -99,7 +104,7 @@ def _decode(data: bytes) -> str:
 
 def sniff_delimiter(text: str) -> str:
     """The delimiter that splits the first lines into the most rows of one common width."""
-    head = "\n".join(text.splitlines()[:_SNIFF_LINES])
+    head = "\n".join(text[:_SNIFF_CHARS].splitlines()[:_SNIFF_LINES])
     best, best_score = ",", (0, 0)
     for d in DELIMITERS:
         widths = [len(r) for r in csv.reader(io.StringIO(head), delimiter=d) if any(r)]
