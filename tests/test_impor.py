@@ -366,3 +366,14 @@ def test_a_broken_text_list_is_a_clear_message(tmp_path: Path,
     assert main(["impor", str(listed), "--layanan", "K3", "--ke", str(book(tmp_path))]) == 2
     err = capsys.readouterr().err
     assert "tidak dapat dibaca sebagai teks berpemisah" in err and "Traceback" not in err
+
+
+def test_imported_candidates_are_warnings_in_periksa_not_recipients(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    listed = write_csv(tmp_path / "daftar.csv", [LIST_HEADER, *LIST_ROWS], ",")
+    out = tmp_path / "hasil.xlsx"
+    run(capsys, str(listed), "--layanan", "K3", "--ke", str(book(tmp_path)), "-o", str(out))
+    assert main(["periksa", str(out), "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert [(f["kode"], f["sheet"], f["sel"]) for f in found if f["tingkat"] != "info"] == [
+        ("penerima_tanpa_kebutuhan", SHEET, f"A{r}") for r in (2, 3, 4)]
