@@ -377,3 +377,16 @@ def test_imported_candidates_are_warnings_in_periksa_not_recipients(
     found = json.loads(capsys.readouterr().out)
     assert [(f["kode"], f["sheet"], f["sel"]) for f in found if f["tingkat"] != "info"] == [
         ("penerima_tanpa_kebutuhan", SHEET, f"A{r}") for r in (2, 3, 4)]
+
+
+def test_a_book_being_written_by_another_run_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from spm_xl.book.atomic import file_lock
+
+    src = book(tmp_path)
+    before = src.read_bytes()
+    listed = write_csv(tmp_path / "daftar.csv", [LIST_HEADER, *LIST_ROWS], ",")
+    with file_lock(src):
+        assert main(["impor", str(listed), "--layanan", "K3", "--ke", str(src)]) == 2
+    assert "sedang ditulis oleh proses spm-xl lain" in capsys.readouterr().err
+    assert src.read_bytes() == before

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .. import labels
 from ..book.append import CellValue, append_rows
-from ..book.atomic import atomic_write
+from ..book.atomic import atomic_write, file_lock
 from ..book.cells import display_value, parse_date, parse_text
 from ..book.reader import read_workbook
 from ..book.safe import _column_number, _letters
@@ -102,6 +102,16 @@ def import_list(book: Path, daftar: Path, layanan: str, out: Path | None = None,
                                f"{book.suffix.lower()} seperti buku kerja masukan.")
     if out is not None and daftar.resolve() == out.resolve():
         raise UnusableWorkbook("Daftar dan berkas keluaran harus berkas yang berbeda.")
+    if not target.parent.is_dir():
+        raise UnusableWorkbook(f"Folder {target.parent} tidak ada; berkas {target.name} "
+                               "tidak dapat ditulis.")
+    # one lock over reading the sheet and writing the rows: another run cannot slip in between
+    with file_lock(target):
+        return _import(book, daftar, layanan, target, kolom, announce)
+
+
+def _import(book: Path, daftar: Path, layanan: str, target: Path, kolom: Sequence[str],
+            announce: Callable[[ImportResult], None] | None) -> ImportResult:
     data = read_workbook(book)
     code = layanan.strip().upper()
     rows = data.services.get(code)
@@ -134,7 +144,7 @@ def import_list(book: Path, daftar: Path, layanan: str, out: Path | None = None,
         for k, o in enumerate(added):
             o.baris_buku = where.first + k
 
-    result.backup = atomic_write(target, produce, backup=target.exists())
+    result.backup = atomic_write(target, produce, backup=target.exists(), lock=False)
     return result
 
 
