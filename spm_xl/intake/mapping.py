@@ -62,7 +62,7 @@ _DTKS_KEYS = tuple(header_key(c) for c in DTKS_COLUMNS)
 
 
 @dataclass(slots=True)
-class Mapping:
+class ColumnMapping:
     """The chosen mapping: header row, workbook label -> list column, and what is dropped."""
     header_row: int | None  # 0-based; None for a DTKS text file without a header line
     columns: dict[str, int]
@@ -97,7 +97,7 @@ def parse_overrides(specs: Sequence[str], wanted: Sequence[str]) -> dict[str, st
 
 def choose_mapping(rows: list[list[object]], wanted: Sequence[str], name: str,
                    overrides: dict[str, str] | None = None,
-                   delimiter: str | None = None) -> Mapping:
+                   delimiter: str | None = None) -> ColumnMapping:
     """Find the header row and match its columns to ``wanted`` workbook labels."""
     overrides = overrides or {}
     override_keys = {header_key(v): k for k, v in overrides.items()}
@@ -125,7 +125,7 @@ def choose_mapping(rows: list[list[object]], wanted: Sequence[str], name: str,
             f"'{name}' (baris {r + 1}). Judul yang ada: "
             f"{', '.join(repr(h) for h in headers if h)}.")
     dtks = tuple(header_key(v) for v in rows[r][:len(DTKS_COLUMNS)]) == _DTKS_KEYS
-    return _finish(Mapping(r, cols, headers, dtks=dtks))
+    return _finish(ColumnMapping(r, cols, headers, dtks=dtks))
 
 
 def _match(row: list[object], wanted: Sequence[str],
@@ -149,17 +149,17 @@ def _match(row: list[object], wanted: Sequence[str],
     return cols
 
 
-def _dtks_by_position(wanted: Sequence[str]) -> Mapping:
+def _dtks_by_position(wanted: Sequence[str]) -> ColumnMapping:
     headers = list(DTKS_COLUMNS)
     cols = {}
     for c, h in enumerate(headers):
         label = _INDEX.get(header_key(h))
         if label is not None and label in wanted and label not in cols:
             cols[label] = c
-    return _finish(Mapping(None, cols, headers, dtks=True))
+    return _finish(ColumnMapping(None, cols, headers, dtks=True))
 
 
-def _finish(m: Mapping) -> Mapping:
+def _finish(m: ColumnMapping) -> ColumnMapping:
     used = set(m.columns.values())
     if m.dtks and labels.D_ALAMAT in m.columns:
         keys = [header_key(h) for h in m.headers]

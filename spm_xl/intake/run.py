@@ -24,7 +24,7 @@ from ..findings import UnusableWorkbook
 from ..nik import check_nik, clean, mask_nik, sixteen_digits
 from ..records import ServiceRows
 from .lists import ListGrid, read_list
-from .mapping import Mapping, choose_mapping, parse_overrides
+from .mapping import ColumnMapping, choose_mapping, parse_overrides
 
 ADDED, PRESENT, SKIPPED = "ditambahkan", "sudah_ada", "dilewati"
 DATE_LABELS = (labels.D_LAHIR, labels.D_ASESMEN, labels.D_TGL_KEJADIAN)
@@ -60,7 +60,7 @@ class ImportResult:
     sheet: str
     daftar: str
     dibaca: str  # how the list was read
-    mapping: Mapping
+    mapping: ColumnMapping
     outcomes: list[RowOutcome] = field(default_factory=list)
     backup: Path | None = None
 
@@ -192,7 +192,7 @@ def _existing(rows: ServiceRows) -> tuple[dict[str, int], dict[tuple[str, date],
     return by_nik, by_name
 
 
-def _convert(grid: ListGrid, mapping: Mapping, rows: ServiceRows, year: int,
+def _convert(grid: ListGrid, mapping: ColumnMapping, rows: ServiceRows, year: int,
              result: ImportResult) -> list[dict[str, CellValue]]:
     """The rows to append, in list order; an outcome for every non-empty list row."""
     by_nik, by_name = _existing(rows)
@@ -320,5 +320,5 @@ def _values(raw: list[object], fields: list[tuple[str, int, int]],
     return values
 
 
-def _ref(mapping: Mapping, label: str, line: int) -> str:
+def _ref(mapping: ColumnMapping, label: str, line: int) -> str:
     return f"Sel {_letters(mapping.columns[label] + 1)}{line}"
