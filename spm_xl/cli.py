@@ -174,6 +174,33 @@ def cmd_tren(args: argparse.Namespace) -> int:
     return trend_main(args)
 
 
+def cmd_impor(args: argparse.Namespace) -> int:
+    from .intake.report import print_import, print_mapping
+    from .intake.run import SKIPPED, import_list
+
+    book = Path(args.ke)
+    out = Path(args.output) if args.output else None
+    _warn_if_open_in_excel(out or book)
+    result = import_list(book, Path(args.daftar), args.layanan, out, kolom=args.kolom or (),
+                         announce=print_mapping)
+    if args.json:
+        _emit_json(result.as_json())
+    else:
+        print_import(result)
+    return EXIT_DATA if result.count(SKIPPED) else EXIT_OK
+
+
+def cmd_tahun_baru(args: argparse.Namespace) -> int:
+    from .newyear import print_rollover, roll_over
+
+    result = roll_over(Path(args.file), Path(args.output), args.tahun)
+    if args.json:
+        _emit_json(result.as_json())
+    else:
+        print_rollover(result)
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
@@ -230,6 +257,29 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("-o", "--output", required=True)
     tr.add_argument("--json", action="store_true")
     tr.set_defaults(func=cmd_tren)
+
+    i = sub.add_parser("impor", aliases=["import"],
+                       help="impor daftar penerima (xlsx/csv, mis. ekstrak DTKS) ke satu "
+                            "sheet layanan")
+    i.add_argument("daftar", metavar="DAFTAR", help="daftar .xlsx, .csv atau .txt (pemisah "
+                   "koma, titik koma, | atau tab)")
+    i.add_argument("--layanan", required=True, metavar="KODE", help="K1..K5 atau P1..P5")
+    i.add_argument("--ke", required=True, metavar="BUKU", help="buku kerja SPM tujuan")
+    i.add_argument("-o", "--output", help="tulis ke berkas baru (bawaan: BUKU diganti "
+                   "dengan aman, versi lama disimpan sebagai cadangan)")
+    i.add_argument("--kolom", action="append", metavar="KOLOM=JUDUL",
+                   help='pasangan kolom manual, mis. --kolom "NIK=No Identitas" (boleh '
+                        "berulang)")
+    i.add_argument("--json", action="store_true")
+    i.set_defaults(func=cmd_impor)
+
+    n = sub.add_parser("tahun-baru", aliases=["new-year"],
+                       help="buku kerja tahun berikutnya dengan penerima yang masih Butuh")
+    n.add_argument("file", metavar="BUKU")
+    n.add_argument("--tahun", type=int, required=True)
+    n.add_argument("-o", "--output", required=True, metavar="BARU")
+    n.add_argument("--json", action="store_true")
+    n.set_defaults(func=cmd_tahun_baru)
 
     d = sub.add_parser("demo", help="buat provinsi sintetis, hitung dan konsolidasikan")
     d.add_argument("dir", nargs="?", default="spm-xl-demo")

@@ -115,6 +115,11 @@ def run_demo(folder: Path) -> int:
     con.print("Mengonsolidasikan …")
     code = consolidate_paths([districts], out, provinsi=own, sebelumnya=history[-1])
     tren = write_trend(folder, [*history, out], con)
+    from .demo_intake import import_and_roll_over
+
+    first = DISTRICTS[0][0]
+    import_and_roll_over(folder, districts / f"SPM-Sosial-{first.replace('.', '')}-{YEAR}.xlsx",
+                         first, YEAR, con)
     con.print(f"\nSelesai. Lihat:\n  buku kerja kab/kota (sheet Capaian, Kebutuhan, Pemeriksaan): "
               f"{districts}\n  buku kerja provinsi sendiri: {own}\n  hasil konsolidasi "
               f"(Ringkasan, Rekap Kab-Kota, Duplikat, Dashboard): {out}\n  tren antarperiode "
