@@ -72,6 +72,11 @@ def _warn_if_open_in_excel(path: Path) -> None:
 def cmd_templat(args: argparse.Namespace) -> int:
     from .book.template import build_template
 
+    if args.riwayat:
+        return _history_template(args)
+    if args.tingkat is None or args.tahun is None:
+        raise UnusableWorkbook("templat membutuhkan --tingkat dan --tahun (kecuali dengan "
+                               "--riwayat).")
     level = args.tingkat
     ext = args.format
     template_problem = template_arguments_problem(level, args.kode, args.tahun)
@@ -111,6 +116,18 @@ def template_arguments_problem(level: str, kode: str | None, tahun: int) -> str 
         if kode not in regions().provinsi:
             return f"--kode {kode} tidak ada dalam daftar provinsi Kemendagri."
     return None
+
+
+def _history_template(args: argparse.Namespace) -> int:
+    from .book.atomic import atomic_write
+    from .trend.history import write_history_template
+
+    out = Path(args.output or "SPM-Sosial-Riwayat.xlsx")
+    if out.suffix.lower() != ".xlsx":
+        raise UnusableWorkbook(f"Nama berkas keluaran {out.name} harus berakhiran .xlsx.")
+    atomic_write(out, write_history_template, backup=out.exists())
+    _console().print(f"Templat riwayat ditulis: {out}")
+    return EXIT_OK
 
 
 def cmd_periksa(args: argparse.Namespace) -> int:
@@ -182,6 +199,39 @@ def cmd_konsolidasi(args: argparse.Namespace) -> int:
     return consolidate_main(args)
 
 
+def cmd_tren(args: argparse.Namespace) -> int:
+    from .trend.run import main as trend_main
+
+    return trend_main(args)
+
+
+def cmd_impor(args: argparse.Namespace) -> int:
+    from .intake.report import print_import, print_mapping
+    from .intake.run import SKIPPED, import_list
+
+    book = Path(args.ke)
+    out = Path(args.output) if args.output else None
+    _warn_if_open_in_excel(out or book)
+    result = import_list(book, Path(args.daftar), args.layanan, out, kolom=args.kolom or (),
+                         announce=print_mapping)
+    if args.json:
+        _emit_json(result.as_json())
+    else:
+        print_import(result)
+    return EXIT_DATA if result.count(SKIPPED) else EXIT_OK
+
+
+def cmd_tahun_baru(args: argparse.Namespace) -> int:
+    from .newyear import print_rollover, roll_over
+
+    result = roll_over(Path(args.file), Path(args.output), args.tahun)
+    if args.json:
+        _emit_json(result.as_json())
+    else:
+        print_rollover(result)
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
@@ -205,14 +255,18 @@ def build_parser() -> argparse.ArgumentParser:
                        formatter_class=fmt, description="Tulis templat kosong dengan sheet "
                        "Identitas terisi.", epilog="contoh:\n  spm-xl templat --tingkat kabkota "
                        "--kode 74.06 --tahun 2026 --format xlsm")
-    t.add_argument("--tingkat", choices=["kabkota", "provinsi"], required=True,
-                   help="kabkota (layanan K1-K5) atau provinsi (P1-P5)")
+    t.add_argument("--tingkat", choices=["kabkota", "provinsi"],
+                   help="kabkota (layanan K1-K5) atau provinsi (P1-P5); wajib, kecuali dengan "
+                        "--riwayat")
     t.add_argument("--kode", help="Kode Wilayah Kemendagri: 74.06 untuk kab/kota, 74 untuk "
                                   "provinsi")
-    t.add_argument("--tahun", type=int, required=True, metavar="TAHUN",
-                   help="tahun anggaran, empat angka (mis. 2026)")
+    t.add_argument("--tahun", type=int, metavar="TAHUN",
+                   help="tahun anggaran, empat angka (mis. 2026); wajib, kecuali dengan "
+                        "--riwayat")
     t.add_argument("--format", choices=["xlsx", "xlsm"], default="xlsx",
                    help="xlsm: dengan tombol Periksa Data dan Hitung Ulang (xlwings)")
+    t.add_argument("--riwayat", action="store_true",
+                   help="templat sheet Riwayat untuk capaian tahun-tahun lama (spm-xl tren)")
     t.add_argument("-o", "--output", metavar="BERKAS",
                    help="nama berkas keluaran (bawaan: SPM-Sosial-TINGKAT-KODE-TAHUN.xlsx)")
     t.set_defaults(func=cmd_templat)
@@ -257,7 +311,45 @@ def build_parser() -> argparse.ArgumentParser:
                    help="cetak ringkasan sebagai JSON di keluaran standar")
     k.add_argument("--sertakan-data-pribadi", action="store_true",
                    help="sertakan nama dan NIK pada daftar duplikat (data pribadi!)")
+    k.add_argument("--sebelumnya", metavar="BERKAS",
+                   help="buku kerja provinsi periode sebelumnya: tampilkan perubahannya")
     k.set_defaults(func=cmd_konsolidasi)
+
+    tr = sub.add_parser("tren", aliases=["trend"],
+                        help="tren antarperiode dari buku kerja konsolidasi provinsi")
+    tr.add_argument("inputs", nargs="+", metavar="BERKAS_ATAU_FOLDER",
+                    help="buku kerja konsolidasi provinsi (atau folder berisi itu)")
+    tr.add_argument("-o", "--output", required=True, metavar="BERKAS",
+                    help="buku kerja tren yang ditulis (.xlsx)")
+    tr.add_argument("--json", action="store_true",
+                    help="cetak hasil sebagai JSON di keluaran standar")
+    tr.set_defaults(func=cmd_tren)
+
+    i = sub.add_parser("impor", aliases=["import"],
+                       help="impor daftar penerima (xlsx/csv, mis. ekstrak DTKS) ke satu "
+                            "sheet layanan")
+    i.add_argument("daftar", metavar="DAFTAR", help="daftar .xlsx, .csv atau .txt (pemisah "
+                   "koma, titik koma, | atau tab)")
+    i.add_argument("--layanan", required=True, metavar="KODE", help="K1..K5 atau P1..P5")
+    i.add_argument("--ke", required=True, metavar="BUKU", help="buku kerja SPM tujuan")
+    i.add_argument("-o", "--output", help="tulis ke berkas baru (bawaan: BUKU diganti "
+                   "dengan aman, versi lama disimpan sebagai cadangan)")
+    i.add_argument("--kolom", action="append", metavar="KOLOM=JUDUL",
+                   help='pasangan kolom manual, mis. --kolom "NIK=No Identitas" (boleh '
+                        "berulang)")
+    i.add_argument("--json", action="store_true",
+                   help="cetak hasil sebagai JSON di keluaran standar")
+    i.set_defaults(func=cmd_impor)
+
+    n = sub.add_parser("tahun-baru", aliases=["new-year"],
+                       help="buku kerja tahun berikutnya dengan penerima yang masih Butuh")
+    n.add_argument("file", metavar="BUKU", help="buku kerja tahun berjalan")
+    n.add_argument("--tahun", type=int, required=True, help="tahun buku kerja baru")
+    n.add_argument("-o", "--output", required=True, metavar="BARU",
+                   help="buku kerja baru yang ditulis")
+    n.add_argument("--json", action="store_true",
+                   help="cetak hasil sebagai JSON di keluaran standar")
+    n.set_defaults(func=cmd_tahun_baru)
 
     d = sub.add_parser("demo", help="buat provinsi sintetis, hitung dan konsolidasikan",
                        description="Buat provinsi sintetis (data palsu), hitung dan "
@@ -283,8 +375,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                      "kode": "berkas_tidak_dapat_dipakai", "pesan": e.pesan}
             from .report import envelope
 
-            command = {cmd_periksa: "periksa", cmd_hitung: "hitung", cmd_templat: "templat",
-                       cmd_konsolidasi: "konsolidasi"}.get(args.func, "demo")
+            command = args.func.__name__.removeprefix("cmd_").replace("_", "-")
             _emit_json({**envelope(command, Path(args.file).name if hasattr(args, "file")
                                    else None),
                         "galat": found, "temuan": {"galat": 1, "peringatan": 0, "info": 0},
