@@ -313,6 +313,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="sertakan nama dan NIK pada daftar duplikat (data pribadi!)")
     k.add_argument("--sebelumnya", metavar="BERKAS",
                    help="buku kerja provinsi periode sebelumnya: tampilkan perubahannya")
+    k.add_argument("--umpan-balik", metavar="FOLDER",
+                   help="tulis satu buku kerja umpan balik per berkas kab/kota (temuan, "
+                        "duplikat, alasan penolakan) ke FOLDER, untuk dikirim kembali")
     k.set_defaults(func=cmd_konsolidasi)
 
     tr = sub.add_parser("tren", aliases=["trend"],

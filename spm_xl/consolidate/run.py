@@ -58,13 +58,15 @@ def main(args: argparse.Namespace) -> int:
     return consolidate_paths(args.inputs, Path(args.output), provinsi=args.provinsi,
                              kode_provinsi=args.kode_provinsi, as_json=args.json,
                              personal=args.sertakan_data_pribadi,
-                             sebelumnya=args.sebelumnya)
+                             sebelumnya=args.sebelumnya,
+                             umpan_balik=getattr(args, "umpan_balik", None))
 
 
 def consolidate_paths(inputs: Sequence[str | Path], output: Path, *,
                       provinsi: str | Path | None = None, kode_provinsi: str | None = None,
                       as_json: bool = False, personal: bool = False,
-                      jobs: int | None = None, sebelumnya: str | Path | None = None) -> int:
+                      jobs: int | None = None, sebelumnya: str | Path | None = None,
+                      umpan_balik: str | Path | None = None) -> int:
     """Consolidate, tell the user what happened, return the exit code."""
     con = _console()
     if personal:
@@ -74,6 +76,8 @@ def consolidate_paths(inputs: Sequence[str | Path], output: Path, *,
                               personal=personal, jobs=jobs, progress=progress,
                               sebelumnya=sebelumnya)
     _report(con, outcome)
+    if umpan_balik is not None:
+        _feedback(con, outcome, Path(umpan_balik))
     if as_json:  # the written file is said here: the document itself is about the inputs
         document = {**outcome.document,
                     "berkas_hasil": str(outcome.written) if outcome.written else None}
@@ -147,6 +151,17 @@ class _Clock:
         if self.on:
             print(f"waktu: {what}: {now - self.last:.2f} s", file=sys.stderr)
         self.last = now
+
+
+def _feedback(con: Any, outcome: Outcome, folder: Path) -> None:
+    """Per-district feedback workbooks (``--umpan-balik``), named on the terminal."""
+    from .feedback import write_feedback
+
+    g = outcome.gate
+    st = stamp(_sidik(g), g.province.kode if g.province else "")
+    written = write_feedback(folder, g, outcome.duplicates,
+                             outcome.key.key if outcome.key else None, st)
+    con.print(f"Umpan balik untuk {len(written)} berkas kab/kota ditulis ke {folder}.")
 
 
 def _atomic_write(target: Path, produce: Callable[[Path], None]) -> None:
