@@ -173,7 +173,8 @@ def rekap_kabkota(wb: xlsxwriter.Workbook, book: Book) -> None:
                 None, ident.kode, region(report), a.layanan, short(a.layanan), a.sasaran,
                 a.terlayani[q - 1], share_or(a.persen_penerima[q - 1]),
                 share_or(a.indeks[q - 1]), a.kategori[q - 1] or o.TIDAK_ADA_SASARAN,
-                s.kebutuhan.biaya, None, None, None, None,
+                s.kebutuhan.biaya, share_or(result.indeks_daerah[q - 1]),
+                result.kategori_daerah[q - 1] or o.TIDAK_ADA_SASARAN, None, None,
                 *[None] * len(previous_columns(book))])
     for st in status_board(book.gate):  # who is not in the ranking, and why
         if st.status != DIPAKAI and st.status != KOSONG:
