@@ -194,6 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--json", action="store_true")
     k.add_argument("--sertakan-data-pribadi", action="store_true",
                    help="sertakan nama dan NIK pada daftar duplikat (data pribadi!)")
+    k.add_argument("--tanpa-cache", action="store_true",
+                   help="baca ulang semua berkas; jangan pakai atau isi cache hasil per berkas")
     k.set_defaults(func=cmd_konsolidasi)
 
     d = sub.add_parser("demo", help="buat provinsi sintetis, hitung dan konsolidasikan")
