@@ -285,10 +285,10 @@ def _build(tp: Any, raw: Any) -> Any:
             raise ValueError(f"unexpected {raw!r}")
         return raw
     if isinstance(tp, type) and is_dataclass(tp):
-        hints = get_type_hints(tp)
-        if not isinstance(raw, dict) or set(raw) != {f.name for f in fields(tp)}:
+        hints = _hints(tp)
+        if not isinstance(raw, dict) or raw.keys() != hints.keys():
             raise ValueError(f"bad {tp.__name__}")
-        return tp(**{f.name: _build(hints[f.name], raw[f.name]) for f in fields(tp)})
+        return tp(**{name: _build(t, raw[name]) for name, t in hints.items()})
     if origin is tuple:
         if not isinstance(raw, list):
             raise ValueError("expected a list")
@@ -304,6 +304,13 @@ def _build(tp: Any, raw: Any) -> Any:
     if tp is str:
         return _text(raw)
     raise TypeError(f"cannot read {tp!r}")
+
+
+@cache
+def _hints(tp: type) -> dict[str, Any]:
+    """A dataclass's field types, resolved once (``get_type_hints`` compiles each string)."""
+    hints = get_type_hints(tp)
+    return {f.name: hints[f.name] for f in fields(tp)}
 
 
 def _int(raw: Any) -> int:
