@@ -179,3 +179,16 @@ def test_sealed_keys_give_the_same_pseudonym_as_the_plain_hmac() -> None:
         shown = [sealed_pseudonym(bytes(m)) for m in k.match]
         assert shown == [pseudonym(key, identity_digest(f"nik:{value:016d}")),
                          pseudonym(key, other)]
+
+
+def test_the_provinces_own_workbook_is_cached_too(folder: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from consolidation_data import province_book
+
+    own = province_book(tmp_path / "prov")
+    first = consolidate([folder], tmp_path / "a.xlsx", provinsi=own, jobs=1)
+    seen = counted(monkeypatch)
+    again = consolidate([folder], tmp_path / "b.xlsx", provinsi=own, jobs=1)
+    assert seen == [] and again.document == first.document
+    assert again.document["provinsi"] is not None
+    assert values(tmp_path / "a.xlsx") == values(tmp_path / "b.xlsx")
