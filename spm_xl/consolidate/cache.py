@@ -3,13 +3,13 @@
 Coordinators re-consolidate every time a corrected file arrives; most files have not
 changed. An entry is keyed by the file's SHA-256 and this program's own fingerprint (its
 source and catalogue), and holds only what the provincial workbook may show: identity,
-engine results, per-service row counts, findings reduced to severity, code, sheet and cell,
-and per recipient a sealed match key (the head of the pseudonym HMAC under the province's
-key) with its row number. No name, no NIK, no typed text: a stolen cache without the
-province key reveals nobody. Entries live in the user's cache folder (0700, files 0600),
-are plain ``.npz`` (numpy arrays and one JSON document, loaded without pickle), are checked
-strictly and deleted when anything is off, and the folder is trimmed to a size bound,
-least recently used first.
+engine results, the keterisian score, per-service row counts, findings reduced to
+severity, code, sheet and cell, and per recipient a sealed match key (the head of the
+pseudonym HMAC under the province's key) with its row number. No name, no NIK, no typed
+text: a stolen cache without the province key reveals nobody. Entries live in the user's
+cache folder (0700, files 0600), are plain ``.npz`` (numpy arrays and one JSON document,
+loaded without pickle), are checked strictly and deleted when anything is off, and the
+folder is trimmed to a size bound, least recently used first.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ import numpy as np
 from ..engine import RegionResult
 from ..finding_kinds import describe
 from ..findings import Finding
+from ..keterisian import Keterisian
 from ..records import Identity
 from ..regions import PROVINCE_CODE
 from .model import FileReport, PersonKeys, Source
@@ -42,7 +43,7 @@ from .pseudonym import DIGEST_BYTES, existing_key
 CACHE_ENV = "SPM_XL_CACHE"  # a folder to use instead of the user's cache folder
 LIMIT_ENV = "SPM_XL_CACHE_MB"  # the size bound in MB
 LIMIT_MB = 1024
-FORMAT = 1
+FORMAT = 2
 SUFFIX = ".npz"
 
 
@@ -218,6 +219,7 @@ def _encode(target: Path, report: FileReport, key: bytes) -> None:
         "result": _plain(report.result),
         "findings": [[f.tingkat, f.kode, f.sheet, f.sel] for f in report.findings],
         "rows": report.rows, "sheets": [[k.kode, k.sheet] for k in report.keys],
+        "keterisian": _plain(report.keterisian),
     }
     arrays: dict[str, Any] = {"meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)}
     for i, k in enumerate(report.keys):
@@ -253,8 +255,9 @@ def _decode(entry: Path, source: Source) -> FileReport | None:
     findings = [Finding(_severity(t), _text(k), describe(_text(k)), _opt(s), _opt(c))
                 for t, k, s, c in meta["findings"]]
     rows_per = {_text(k): _int(v) for k, v in meta["rows"].items()}
+    score = _build(Keterisian | None, meta["keterisian"])
     return FileReport(source, identity, _build(RegionResult, meta["result"]), findings,
-                      rows_per, keys)
+                      rows_per, keys, keterisian=score)
 
 
 # --- a strict codec for the frozen result dataclasses ----------------------------------------

@@ -24,6 +24,7 @@ from .cache import ResultCache, seal_report, sealed
 from .duplicates import DuplicateGroup, count_persons, find_duplicates
 from .inputs import Gate, choose_province, discover, gate, province_code_error
 from .model import FileReport
+from .previous import read_previous
 from .pseudonym import ProvinceKey, province_key, pseudonym, sealed_pseudonym
 from .summary import consolidation_json, province_text
 from .worker import Progress, process_all
@@ -58,20 +59,23 @@ def main(args: argparse.Namespace) -> int:
     return consolidate_paths(args.inputs, Path(args.output), provinsi=args.provinsi,
                              kode_provinsi=args.kode_provinsi, as_json=args.json,
                              personal=args.sertakan_data_pribadi,
-                             cache=not getattr(args, "tanpa_cache", False))
+                             cache=not getattr(args, "tanpa_cache", False),
+                             sebelumnya=args.sebelumnya)
 
 
 def consolidate_paths(inputs: Sequence[str | Path], output: Path, *,
                       provinsi: str | Path | None = None, kode_provinsi: str | None = None,
                       as_json: bool = False, personal: bool = False,
-                      jobs: int | None = None, cache: bool = True) -> int:
+                      jobs: int | None = None, sebelumnya: str | Path | None = None,
+                      cache: bool = True) -> int:
     """Consolidate, tell the user what happened, return the exit code."""
     con = _console()
     if personal:
         con.print(f"[bold red]{PERSONAL_WARNING}[/]", markup=True)
     with _progress(con) as progress:
         outcome = consolidate(inputs, output, provinsi=provinsi, kode_provinsi=kode_provinsi,
-                              personal=personal, jobs=jobs, progress=progress, cache=cache)
+                              personal=personal, jobs=jobs, progress=progress,
+                              sebelumnya=sebelumnya, cache=cache)
     _report(con, outcome)
     if as_json:
         sys.stdout.write(json.dumps(outcome.document, ensure_ascii=False, indent=1) + "\n")
@@ -81,7 +85,8 @@ def consolidate_paths(inputs: Sequence[str | Path], output: Path, *,
 def consolidate(inputs: Sequence[str | Path], output: Path, *,
                 provinsi: str | Path | None = None, kode_provinsi: str | None = None,
                 personal: bool = False, jobs: int | None = None,
-                progress: Progress | None = None, cache: bool = True) -> Outcome:
+                progress: Progress | None = None,
+                sebelumnya: str | Path | None = None, cache: bool = True) -> Outcome:
     """Read, gate, recompute and write; never modifies an input, prints nothing.
 
     ``cache``: reuse the results of files read before (``cache.ResultCache``); never with
@@ -90,10 +95,12 @@ def consolidate(inputs: Sequence[str | Path], output: Path, *,
     clock = _Clock()
     output = Path(output)
     _check_output(output)
+    previous = read_previous(Path(sebelumnya)) if sebelumnya else None
     own_path = Path(provinsi) if provinsi else None
     if kode_provinsi and own_path is None:
         _require_province_code(kode_provinsi)
-    files, problems = discover(inputs, exclude=[own_path] if own_path else [])
+    files, problems = discover(inputs, exclude=[*([own_path] if own_path else []),
+                                                *([Path(sebelumnya)] if sebelumnya else [])])
     files = _without_output(files, output, inputs)
     if own_path is not None and _same(own_path) == _same(output):
         raise UnusableWorkbook(_output_is_input(output))
@@ -124,7 +131,8 @@ def consolidate(inputs: Sequence[str | Path], output: Path, *,
         names = {grp.digest: sealed_pseudonym(grp.digest) if grp.members[0].keys.sealed
                  else pseudonym(key.key, grp.digest) for grp in groups}
         key_note = f"kunci dari {key.source}, tidak disimpan di buku kerja ini"
-    book = Book(g, groups, persons, names, personal, sources, stamp(_sidik(g)), key_note)
+    book = Book(g, groups, persons, names, personal, sources, stamp(_sidik(g)), key_note,
+                previous)
     _atomic_write(output, lambda tmp: write_book(tmp, book))
     clock.lap("tulis buku kerja provinsi")
     used = [*g.districts, *([g.own] if g.own else [])]
