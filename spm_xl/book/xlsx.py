@@ -10,9 +10,13 @@ Three guards, each against data an admin typed (or a hostile file carries):
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Sequence
 from typing import IO, Any, Literal
 
 from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -37,8 +41,83 @@ class TextWorksheet(Worksheet):  # type: ignore[misc]
         return result
 
 
+#: what XlsxWriter rewrites in an inline string: control characters and its own escapes
+_CONTROL = re.compile(r"_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f]")
+_EDGE_SPACE = re.compile(r"^\s|\s$")
+_STRMAX = 32767 // 2  # characters surely under Excel's 32,767 UTF-16 units
+#: one row's cells: column, a string or a finite number, and the cell's format
+Cell = tuple[int, str | int | float, Format]
+
+
+class FastRowWorksheet(TextWorksheet):
+    """``write_plain_row``: a long table's row as one piece of XML, in constant memory.
+
+    XlsxWriter's per-cell path (a cell object, dimension checks, attribute lists and two
+    regexes per string) was most of the time of the provincial workbook's long sheets;
+    here a row costs one string join. The XML is what XlsxWriter writes for the same cells
+    (same formats, inline strings, escapes); anything unusual takes its ordinary path.
+    """
+
+    def write_plain_row(self, row: int, cells: Sequence[Cell]) -> None:
+        if not self._fast_ok(row, cells):
+            for col, value, fmt in cells:
+                if isinstance(value, str):
+                    self.write_string(row, col, value, fmt)
+                else:
+                    self.write_number(row, col, value, fmt)
+            return
+        self._check_dimensions(row, cells[0][0])
+        self._check_dimensions(row, cells[-1][0])
+        self._write_single_row(row)  # the previous row goes out; this one starts
+        n = row + 1
+        parts = []
+        for col, value, fmt in cells:
+            ref = f'<c r="{_col_name(col)}{n}" s="{fmt._get_xf_index()}"'
+            if isinstance(value, str):
+                text = plain_text(value)
+                if _CONTROL.search(text):
+                    text = self._escape_control_characters(text)
+                text = self._escape_data(text)
+                space = ' xml:space="preserve"' if _EDGE_SPACE.search(text) else ""
+                parts.append(f'{ref} t="inlineStr"><is><t{space}>{text}</t></is></c>')
+            else:
+                parts.append(f"{ref}><v>{value:.16G}</v></c>")
+        self._write_row(row, None)
+        self.fh.write("".join(parts))
+        self._xml_end_tag("row")
+
+    def _fast_ok(self, row: int, cells: Sequence[Cell]) -> bool:
+        """Constant memory, a row not begun yet, plain cells in column order."""
+        if not (self.constant_memory and cells and row > self.previous_row
+                and row < self.xls_rowmax and row not in self.row_info
+                and row not in self.comments):
+            return False
+        last = -1
+        for col, value, fmt in cells:
+            if col <= last or col >= self.xls_colmax or fmt is None:
+                return False
+            last = col
+            if isinstance(value, str):
+                if len(value) > _STRMAX:
+                    return False
+            elif isinstance(value, bool) or not isinstance(value, int | float) \
+                    or not math.isfinite(value):
+                return False
+        return True
+
+
+_COLUMN_NAMES: dict[int, str] = {}
+
+
+def _col_name(col: int) -> str:
+    name = _COLUMN_NAMES.get(col)
+    if name is None:
+        name = _COLUMN_NAMES[col] = xl_col_to_name(col)
+    return name
+
+
 class TextWorkbook(Workbook):  # type: ignore[misc]
-    worksheet_class = TextWorksheet
+    worksheet_class = FastRowWorksheet
 
 
 def new_workbook(target: str | IO[bytes], **options: Any) -> TextWorkbook:

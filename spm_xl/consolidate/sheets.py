@@ -19,6 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 from .. import labels
 from ..book import outputs as o
 from ..book import styles
+from ..book.xlsx import Cell, FastRowWorksheet
 from ..catalogue import load_catalogue
 from ..records import Stamp
 from ..regions import region_name
@@ -126,6 +127,18 @@ class Rows:
         self.date_format = styles.fmt(wb, "tanggal")
 
     def write(self, ws: Worksheet, row: int, values: Sequence[Value]) -> None:
+        if isinstance(ws, FastRowWorksheet):
+            cells: list[Cell] = []
+            for col, v in enumerate(values):
+                if v is None or v == "":
+                    continue
+                if isinstance(v, date):
+                    break  # a date cell: the ordinary path below
+                cells.append((col, o.shown(v) if isinstance(v, Fraction) else v,
+                              self.formats[col]))
+            else:
+                ws.write_plain_row(row, cells)
+                return
         for col, value in enumerate(values):
             f = self.formats[col]
             if value is None or value == "":
