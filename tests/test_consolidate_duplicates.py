@@ -65,3 +65,23 @@ def test_worker_keys_match_a_nik_however_written_and_keep_the_identity_digest() 
         (identity_digest("nik:" + nik), [5, 6]),
         (identity_digest("nama:siti|1990-01-05"), [6, 5, 7])]
     assert count_persons(groups) == 2
+
+
+def test_many_groups_match_a_plain_dictionary_search_member_order_included() -> None:
+    """The numpy search finds the groups, members and order a dict of lists would."""
+    import random
+
+    rng = random.Random(7)
+    people = [f"p{i}" for i in range(300)]
+    districts = [[sheet("K1", *rng.choices(people, k=rng.randint(0, 120)))
+                  for _ in range(rng.randint(1, 2))] for _ in range(12)]
+    found = find_duplicates(districts)
+    seen: dict[bytes, list[tuple[int, int]]] = {}
+    for d, sheets in enumerate(districts):
+        for keys in sheets:
+            for pos, row in enumerate(keys.rows.tolist()):
+                seen.setdefault(bytes(keys.match[pos]), []).append((d, row))
+    expected = sorted(((sorted({d for d, _ in ms}), ms) for ms in seen.values()
+                       if len({d for d, _ in ms}) > 1), key=lambda e: (e[0], e[1][0][1]))
+    assert len(expected) > 20
+    assert [(g.districts, [(m.district, m.row) for m in g.members]) for g in found] == expected

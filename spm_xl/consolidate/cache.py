@@ -22,6 +22,7 @@ import secrets
 import sys
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -252,12 +253,23 @@ def _decode(entry: Path, source: Source) -> FileReport | None:
             if match.ndim != 2 or match.shape[1] != DIGEST_BYTES or len(rows) != len(match):
                 return None
             keys.append(PersonKeys(_text(kode), _text(sheet), match, rows, 0, sealed=True))
-    findings = [Finding(_severity(t), _text(k), describe(_text(k)), _opt(s), _opt(c))
-                for t, k, s, c in meta["findings"]]
+    findings = _findings(meta["findings"])
     rows_per = {_text(k): _int(v) for k, v in meta["rows"].items()}
     score = _build(Keterisian | None, meta["keterisian"])
     return FileReport(source, identity, _build(RegionResult, meta["result"]), findings,
                       rows_per, keys, keterisian=score)
+
+
+def _findings(raw: Any) -> list[Finding]:
+    """The stored findings, checked; each kind's sentence looked up once per entry."""
+    sentences: dict[str, str] = {}
+    out = []
+    for t, k, s, c in raw:
+        sentence = sentences.get(k)
+        if sentence is None:
+            sentence = sentences[_text(k)] = describe(k)
+        out.append(Finding(_severity(t), k, sentence, _opt(s), _opt(c)))
+    return out
 
 
 # --- a strict codec for the frozen result dataclasses ----------------------------------------
@@ -276,36 +288,68 @@ def _plain(value: object) -> Any:
 
 def _build(tp: Any, raw: Any) -> Any:
     """``raw`` as type ``tp``, checked all the way down (a mismatch raises)."""
+    return _builder(tp)(raw)
+
+
+Builder = Callable[[Any], Any]
+
+
+@cache
+def _builder(tp: Any) -> Builder:
+    """The checking constructor of one type, made once: an entry holds thousands of values,
+    and working out the type of each of them again cost more than building it."""
     origin, args = get_origin(tp), get_args(tp)
     if origin in (Union, types.UnionType):
-        if raw is None:
-            if type(None) in args:
-                return None
-            raise ValueError("unexpected null")
-        return _build(next(a for a in args if a is not type(None)), raw)
+        inner = _builder(next(a for a in args if a is not type(None)))
+        nullable = type(None) in args
+
+        def union(raw: Any) -> Any:
+            if raw is None:
+                if nullable:
+                    return None
+                raise ValueError("unexpected null")
+            return inner(raw)
+        return union
     if origin is typing.Literal:
-        if raw not in args:
-            raise ValueError(f"unexpected {raw!r}")
-        return raw
+        def literal(raw: Any) -> Any:
+            if raw not in args:
+                raise ValueError(f"unexpected {raw!r}")
+            return raw
+        return literal
     if isinstance(tp, type) and is_dataclass(tp):
         hints = _hints(tp)
-        if not isinstance(raw, dict) or raw.keys() != hints.keys():
-            raise ValueError(f"bad {tp.__name__}")
-        return tp(**{name: _build(t, raw[name]) for name, t in hints.items()})
+        names = hints.keys()
+        parts = [(name, _builder(t)) for name, t in hints.items()]
+
+        def dataclass(raw: Any) -> Any:
+            if not isinstance(raw, dict) or raw.keys() != names:
+                raise ValueError(f"bad {tp.__name__}")
+            return tp(**{name: build(raw[name]) for name, build in parts})
+        return dataclass
     if origin is tuple:
-        if not isinstance(raw, list):
-            raise ValueError("expected a list")
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_build(args[0], v) for v in raw)
-        return tuple(_build(a, v) for a, v in zip(args, raw, strict=True))
+            each = _builder(args[0])
+
+            def sequence(raw: Any) -> Any:
+                if not isinstance(raw, list):
+                    raise ValueError("expected a list")
+                return tuple(each(v) for v in raw)
+            return sequence
+        items = [_builder(a) for a in args]
+
+        def fixed(raw: Any) -> Any:
+            if not isinstance(raw, list):
+                raise ValueError("expected a list")
+            return tuple(b(v) for b, v in zip(items, raw, strict=True))
+        return fixed
     if tp is Fraction:
-        return Fraction(_text(raw))
+        return lambda raw: Fraction(_text(raw))
     if tp is Decimal:
-        return Decimal(_text(raw))
+        return lambda raw: Decimal(_text(raw))
     if tp is int:
-        return _int(raw)
+        return _int
     if tp is str:
-        return _text(raw)
+        return _text
     raise TypeError(f"cannot read {tp!r}")
 
 

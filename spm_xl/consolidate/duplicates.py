@@ -65,10 +65,10 @@ def _service_groups(code: str, parts: list[tuple[int, PersonKeys]]) -> list[Dupl
     part = np.concatenate([np.full(len(k.rows), i, dtype=np.int64)
                            for i, (_, k) in enumerate(parts)])
     position = np.concatenate([np.arange(len(k.rows), dtype=np.int64) for _, k in parts])
-    # stable: equal digests stay in district then row order, as concatenated. Sorting on
-    # the high half alone is twice as fast; the full sort is needed only if two different
-    # digests share it (chance about 1e-8 for a province)
-    order = np.argsort(hi, kind="stable")
+    # sorting on the high half alone is twice as fast; the full sort is needed only if two
+    # different digests share it (chance about 1e-8 for a province). The sort need not be
+    # stable: members are put back in district then row order (concatenation order) below
+    order = np.argsort(hi)
     same_hi = hi[order][1:] == hi[order][:-1]
     if np.any(same_hi & (lo[order][1:] != lo[order][:-1])):
         order = np.lexsort((lo, hi))
@@ -76,24 +76,25 @@ def _service_groups(code: str, parts: list[tuple[int, PersonKeys]]) -> list[Dupl
     new_key = np.ones(len(order), dtype=bool)
     new_key[1:] = (hi[1:] != hi[:-1]) | (lo[1:] != lo[:-1])
     key_id = np.cumsum(new_key) - 1
-    # a key is shared when a later entry of the same key comes from another district
+    # a key is shared when two neighbours with that key come from different districts
     other = np.zeros(len(order), dtype=bool)
     other[1:] = ~new_key[1:] & (district[1:] != district[:-1])
-    shared_keys = np.unique(key_id[other])
-    if not len(shared_keys):
+    if not other.any():
         return []
-    pick = np.flatnonzero(np.isin(key_id, shared_keys))
-    starts = np.flatnonzero(np.r_[True, key_id[pick][1:] != key_id[pick][:-1]])
-    ends = np.r_[starts[1:], len(pick)]
+    shared = np.zeros(int(key_id[-1]) + 1, dtype=bool)
+    shared[key_id[other]] = True
+    pick = np.flatnonzero(shared[key_id])
+    pick = pick[np.lexsort((order[pick], key_id[pick]))]  # within a key: input order
+    src = order[pick]
+    gid = key_id[pick]
+    starts = np.flatnonzero(np.r_[True, gid[1:] != gid[:-1]]).tolist()
+    dist_l, part_l = district[pick].tolist(), part[src].tolist()
+    pos_l, hi_l = position[src].tolist(), hi[pick].tolist()
     groups: list[DuplicateGroup] = []
-    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
-        idx = order[pick[a:b]]
-        first = idx[0]
-        members = tuple(Member(int(district[pick[a + j]]), parts[int(part[i])][1],
-                               int(position[i])) for j, i in enumerate(idx.tolist()))
-        keys, at = parts[int(part[first])][1], int(position[first])
-        digest = (nik_digest(int(hi[pick[a]])) if at < keys.by_nik
-                  else bytes(keys.match[at]))
+    for a, b in zip(starts, [*starts[1:], len(pick)], strict=True):
+        members = tuple(Member(dist_l[j], parts[part_l[j]][1], pos_l[j]) for j in range(a, b))
+        keys, at = parts[part_l[a]][1], pos_l[a]
+        digest = nik_digest(hi_l[a]) if at < keys.by_nik else bytes(keys.match[at])
         groups.append(DuplicateGroup(code, digest, members))
     groups.sort(key=lambda g: (g.districts, g.members[0].row))
     return groups
