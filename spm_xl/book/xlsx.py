@@ -44,6 +44,8 @@ class TextWorksheet(Worksheet):  # type: ignore[misc]
 #: what XlsxWriter rewrites in an inline string: control characters and its own escapes
 _CONTROL = re.compile(r"_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f]")
 _EDGE_SPACE = re.compile(r"^\s|\s$")
+#: a string with none of these is written as it is (no escape, no xml:space, not rich text)
+_SPECIAL = re.compile(r"[\x00-\x1f&<>\"]|_x|^\s|\s$")
 _STRMAX = 32767 // 2  # characters surely under Excel's 32,767 UTF-16 units
 #: one row's cells: column, a string or a finite number, and the cell's format
 Cell = tuple[int, str | int | float, Format]
@@ -52,14 +54,19 @@ Cell = tuple[int, str | int | float, Format]
 class FastRowWorksheet(TextWorksheet):
     """``write_plain_row``: a long table's row as one piece of XML, in constant memory.
 
-    XlsxWriter's per-cell path (a cell object, dimension checks, attribute lists and two
+    XlsxWriter's per-cell path (a cell object, dimension checks, attribute lists and three
     regexes per string) was most of the time of the provincial workbook's long sheets;
     here a row costs one string join. The XML is what XlsxWriter writes for the same cells
     (same formats, inline strings, escapes); anything unusual takes its ordinary path.
     """
 
     def write_plain_row(self, row: int, cells: Sequence[Cell]) -> None:
-        if not self._fast_ok(row, cells):
+        xml = None
+        if self._row_free(row) and cells:
+            # the previous row goes out first: its formats get their numbers before ours
+            self._write_single_row(row)
+            xml = self._row_xml(row, cells)
+        if xml is None:
             for col, value, fmt in cells:
                 if isinstance(value, str):
                     self.write_string(row, col, value, fmt)
@@ -68,42 +75,44 @@ class FastRowWorksheet(TextWorksheet):
             return
         self._check_dimensions(row, cells[0][0])
         self._check_dimensions(row, cells[-1][0])
-        self._write_single_row(row)  # the previous row goes out; this one starts
-        n = row + 1
-        parts = []
-        for col, value, fmt in cells:
-            ref = f'<c r="{_col_name(col)}{n}" s="{fmt._get_xf_index()}"'
-            if isinstance(value, str):
-                text = plain_text(value)
-                if _CONTROL.search(text):
-                    text = self._escape_control_characters(text)
-                text = self._escape_data(text)
-                space = ' xml:space="preserve"' if _EDGE_SPACE.search(text) else ""
-                parts.append(f'{ref} t="inlineStr"><is><t{space}>{text}</t></is></c>')
-            else:
-                parts.append(f"{ref}><v>{value:.16G}</v></c>")
         self._write_row(row, None)
-        self.fh.write("".join(parts))
+        self.fh.write(xml)
         self._xml_end_tag("row")
 
-    def _fast_ok(self, row: int, cells: Sequence[Cell]) -> bool:
-        """Constant memory, a row not begun yet, plain cells in column order."""
-        if not (self.constant_memory and cells and row > self.previous_row
-                and row < self.xls_rowmax and row not in self.row_info
-                and row not in self.comments):
-            return False
+    def _row_free(self, row: int) -> bool:
+        """Constant memory, below every row begun, nothing else attached to the row."""
+        return bool(self.constant_memory and self.previous_row < row < self.xls_rowmax
+                    and row not in self.row_info and row not in self.comments)
+
+    def _row_xml(self, row: int, cells: Sequence[Cell]) -> str | None:
+        """The row's cells as XlsxWriter writes them, or None when one is not plain."""
+        n = row + 1
+        parts = []
         last = -1
         for col, value, fmt in cells:
             if col <= last or col >= self.xls_colmax or fmt is None:
-                return False
+                return None
             last = col
-            if isinstance(value, str):
+            ref = f'<c r="{_col_name(col)}{n}" s="{fmt._get_xf_index()}"'
+            if type(value) is str:
                 if len(value) > _STRMAX:
-                    return False
-            elif isinstance(value, bool) or not isinstance(value, int | float) \
-                    or not math.isfinite(value):
-                return False
-        return True
+                    return None
+                text = self._escaped(value) if _SPECIAL.search(value) else ">" + value
+                parts.append(f'{ref} t="inlineStr"><is><t{text}</t></is></c>')
+            elif type(value) is int or (type(value) is float and math.isfinite(value)):
+                parts.append(f"{ref}><v>{value:.16G}</v></c>")
+            else:
+                return None
+        return "".join(parts)
+
+    def _escaped(self, value: str) -> str:
+        """``>`` plus the text, or the xml:space attribute and the text, escaped as XlsxWriter
+        would (its _escape_control_characters and _escape_data)."""
+        text = plain_text(value)
+        if _CONTROL.search(text):
+            text = self._escape_control_characters(text)
+        space = ' xml:space="preserve">' if _EDGE_SPACE.search(text) else ">"
+        return space + str(self._escape_data(text))
 
 
 _COLUMN_NAMES: dict[int, str] = {}
