@@ -268,7 +268,9 @@ def _findings(raw: Any) -> list[Finding]:
         sentence = sentences.get(k)
         if sentence is None:
             sentence = sentences[_text(k)] = describe(k)
-        out.append(Finding(_severity(t), k, sentence, _opt(s), _opt(c)))
+        if not (s is None or type(s) is str) or not (c is None or type(c) is str):
+            raise ValueError("expected text")
+        out.append(Finding(_severity(t), k, sentence, s, c))
     return out
 
 
@@ -370,10 +372,6 @@ def _text(raw: Any) -> str:
     if not isinstance(raw, str):
         raise ValueError("expected text")
     return raw
-
-
-def _opt(raw: Any) -> str | None:
-    return None if raw is None else _text(raw)
 
 
 def _severity(raw: Any) -> Any:
