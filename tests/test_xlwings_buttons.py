@@ -14,7 +14,15 @@ import xlwings as xw
 from openpyxl.styles import PatternFill
 from python_calamine import CalamineWorkbook
 from workbooks import person_row, write_district_workbook
-from xlwings_double import Book, fill_of, open_book, opened_books, recorder, workbook_of
+from xlwings_double import (
+    Book,
+    chart_series,
+    fill_of,
+    open_book,
+    opened_books,
+    recorder,
+    workbook_of,
+)
 
 from spm_xl import labels
 from spm_xl.book.reader import read_workbook
@@ -228,3 +236,26 @@ def test_a_locked_sheet_is_left_uncoloured_and_counted(tmp_path: Path, excel: Ex
     buttons.hitung_ulang()
     assert fill_of(workbook_of(book)["K3 Lansia"]["F2"]) is None
     assert "tidak dapat diwarnai (sheetnya terkunci)" in recorder(book).alerts[-1][0]
+
+
+def test_hitung_ulang_rewrites_existing_output_sheets_in_place_never_renaming_or_deleting(
+        tmp_path: Path, excel: Excel) -> None:
+    """Excel rewrites ``=Capaian!E6`` on the admin's own sheet when Capaian is renamed and
+    turns it into #REF! when it is deleted: the very sheet objects must stay."""
+    book = excel(template(tmp_path))
+    wb = workbook_of(book)
+    wb.create_sheet("Catatan Saya")["A1"] = "=Capaian!E6"
+    before = {name: wb[name] for name in labels.OUTPUT_SHEETS}
+    order = list(wb.sheetnames)
+    buttons.hitung_ulang()
+    buttons.hitung_ulang()
+    assert all(wb[name] is ws for name, ws in before.items())
+    assert [n for n in wb.sheetnames if n != BOOK_SHEET] == order
+    calls = recorder(book).calls
+    assert "Sheet.name=" not in calls and "Sheet.delete" not in calls
+    assert wb["Catatan Saya"]["A1"].value == "=Capaian!E6"
+    charts = chart_series(book, "Dashboard")
+    assert len(charts) == 2  # brought in by the first run, kept (not doubled) by the second
+    for series in charts:
+        refs = [r for f in series for r in re.findall(r"([^,(]+)!\$", f)]
+        assert refs and set(refs) <= {"Dashboard", "'Dashboard'"}, series  # no other book

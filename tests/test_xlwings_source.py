@@ -25,7 +25,7 @@ def source(path: Path) -> XlwingsSource:
 
 def test_cells_come_out_as_python_calamine_gives_them() -> None:
     assert normalise(None) == ""
-    assert normalise(2026) == 2026.0 and isinstance(normalise(2026), float)
+    assert normalise(2026.0) == 2026.0 and isinstance(normalise(2026.0), float)
     assert normalise(Decimal("15000")) == 15000.0
     assert normalise(datetime(1995, 8, 15)) == date(1995, 8, 15)
     assert normalise(datetime(2026, 1, 2, 3, 4)) == datetime(2026, 1, 2, 3, 4)

@@ -1,19 +1,24 @@
-"""Output sheets into the workbook open in Excel: the file path's rendering, then a sheet copy.
+"""Output sheets into the workbook open in Excel: the file path's rendering, then a copy.
 
 The sheets are rendered by the very same ``render_outputs`` (XlsxWriter) as ``spm-xl
-hitung``, into a temporary .xlsx that Excel opens read-only; each rendered sheet is copied
-into the admin's workbook in place of the old one (same position; a missing one goes after
-the last sheet) and the temporary book is closed and deleted. Both paths therefore write
-the same cells by construction. A copied sheet keeps working in its new book: the Dashboard's
-charts draw from cells on the Dashboard itself and the Pemeriksaan links are locations
-(``'K1 Disabilitas'!M12``) that resolve in whichever book holds the sheet. Input sheets are
-never written here.
+hitung``, into a temporary .xlsx that Excel opens read-only, so both paths write the same
+cells by construction. An output sheet the admin's book already has is **rewritten in
+place**: cleared, then every cell of the rendered sheet copied onto it. It is never renamed
+or deleted, so a formula such as ``=Capaian!E6``, a defined name or a chart on the admin's
+own sheets keeps pointing at it (Excel rewrites such references when a sheet is renamed and
+turns them into ``#REF!`` when it is deleted). Charts: when the sheet already has charts they
+stay (their series point at cells of the same sheet, which now hold the new figures) and the
+rendered ones are dropped before the copy; otherwise the rendered ones come along with the
+cells and their series are pointed back into the admin's book. A missing output sheet is
+copied in whole after the last sheet (Excel points a copied sheet's charts at the copy).
+Input sheets are never written here.
 """
 
 from __future__ import annotations
 
 import secrets
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,14 +34,16 @@ from .highlight import BOOK_SHEET
 if TYPE_CHECKING:
     import xlwings as xw
 
-PARKED = "spm-xl lama"  # the old output sheet's name while its replacement is copied in
-
 LOCKED = ("Sheet hasil tidak dapat ditulis ke buku kerja ini. Bila struktur buku kerja "
           "dikunci (Tinjau > Proteksi Buku Kerja), buka kuncinya lalu klik tombol lagi.")
+PROTECTED = ("Sheet '{sheet}' tidak dapat ditulis ulang karena sheetnya dikunci. Buka "
+             "kuncinya (Tinjau > Buka Proteksi Lembar) lalu klik tombol lagi.")
+Progress = Callable[[str], None]
 
 
-def write_output_sheets(book: xw.Book, render: Render) -> list[str]:
-    """Replace (or add) every sheet ``render`` produces; returns their names."""
+def write_output_sheets(book: xw.Book, render: Render,
+                        progress: Progress = lambda _: None) -> list[str]:
+    """Rewrite (or add) every sheet ``render`` produces; returns their names."""
     with tempfile.TemporaryDirectory(prefix="spm-xl-", ignore_cleanup_errors=True) as folder:
         # a fresh name: Excel cannot open two books of the same name at once
         path = Path(folder) / f"spm-xl-hasil-{secrets.token_hex(4)}.xlsx"
@@ -45,43 +52,31 @@ def write_output_sheets(book: xw.Book, render: Render) -> list[str]:
         try:
             names = xl.sheet_names(rendered)
             for name in names:
-                _replace(book, rendered, name)
+                progress(f"menulis sheet {name}")
+                _write(book, rendered, path.name, name)
             return names
         finally:
             xl.close_book(rendered)
             xl.activate_book(book)
 
 
-def _replace(book: xw.Book, rendered: xw.Book, name: str) -> None:
+def _write(book: xw.Book, rendered: xw.Book, rendered_name: str, name: str) -> None:
     sheets = xl.sheet_names(book)
     old = next((s for s in sheets if s.casefold() == name.casefold()), None)
     if old is None:
         after = [s for s in sheets if s != BOOK_SHEET][-1]
-        _copy(rendered, name, book, after)
+        try:
+            xl.copy_sheet(rendered, name, book, after)
+        except Exception as exc:  # COM refuses: a protected structure, a read-only share
+            raise UnusableWorkbook(LOCKED, sheet=name) from exc
         return
-    parked = _free_name(sheets)
     try:
-        xl.rename_sheet(book, old, parked)
-    except Exception as exc:  # a protected workbook structure
-        raise UnusableWorkbook(LOCKED, sheet=old) from exc
-    try:
-        _copy(rendered, name, book, parked)
-    except UnusableWorkbook:
-        xl.rename_sheet(book, parked, old)
-        raise
-    xl.delete_sheet(book, parked)
-
-
-def _copy(rendered: xw.Book, name: str, book: xw.Book, after: str) -> None:
-    try:
-        xl.copy_sheet(rendered, name, book, after)
-    except Exception as exc:  # COM refuses: a protected structure, a read-only share
-        raise UnusableWorkbook(LOCKED, sheet=name) from exc
-
-
-def _free_name(sheets: list[str]) -> str:
-    taken = {s.casefold() for s in sheets}
-    n = 1
-    while f"{PARKED} {n}".casefold() in taken:
-        n += 1
-    return f"{PARKED} {n}"
+        keep_charts = xl.chart_count(book, old) > 0
+        if keep_charts:
+            xl.delete_charts(rendered, name)
+        xl.clear_sheet(book, old)
+        xl.copy_cells(rendered, name, book, old)
+        if not keep_charts:
+            xl.relink_charts(book, old, rendered_name)
+    except Exception as exc:  # a protected sheet
+        raise UnusableWorkbook(PROTECTED.format(sheet=old), sheet=old) from exc
