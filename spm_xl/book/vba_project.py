@@ -91,7 +91,7 @@ def interoperable(data: bytes) -> bytes:
     write_back_modules(cfb, project)
     cfb.write_stream_in_storage("VBA", "dir", compress(serialize_dir_stream(project)))
     cfb.write_stream_in_storage("VBA", "_VBA_PROJECT", VBA_PROJECT_STREAM)
-    out = cfb.to_bytes()
+    out: bytes = cfb.to_bytes()
     again = parse_vba_project(CFB.from_bytes(out))
     if {m.name: m.source for m in again.modules} != before or any(
             m.text_offset for m in again.modules):
