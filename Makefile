@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 lint: setup
-	$(VENV)/bin/ruff check spm_xl workbook templates tests benchmarks scripts
+	$(VENV)/bin/ruff check spm_xl spm_xl_excel templates tests benchmarks scripts
 	$(VENV)/bin/mypy
 
 test: lint

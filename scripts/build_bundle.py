@@ -39,7 +39,7 @@ PYTHON_VERSION = "3.12"
 PYTHON_INSTALLER = "python-3.12.10-amd64.exe"
 REQUIREMENT = "spm-xl[excel]"
 #: the Excel side's top-level package (what the buttons' RunPython imports)
-EXCEL_PACKAGE = "workbook"
+EXCEL_PACKAGE = "spm_xl_excel"
 FILLS = {"PYTHON_VERSION": PYTHON_VERSION, "PYTHON_INSTALLER": PYTHON_INSTALLER,
          "PYTHON_VERSION_TUPLE": PYTHON_VERSION.replace(".", ", "),
          "EXCEL_PACKAGE": EXCEL_PACKAGE}

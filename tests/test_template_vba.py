@@ -19,7 +19,7 @@ from spm_xl.book.template import build_template
 from spm_xl.book.vba_project import VbaBuildError
 from spm_xl.catalogue import load_catalogue
 
-SOURCE = Path(__file__).resolve().parent.parent / "workbook" / "vba" / "SpmXl.bas"
+SOURCE = Path(__file__).resolve().parent.parent / "spm_xl_excel" / "vba" / "SpmXl.bas"
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 BUTTON_SHEETS = [labels.PETUNJUK, labels.IDENTITAS]
@@ -86,8 +86,8 @@ def test_vba_source_calls_the_python_entry_points() -> None:
     source = SOURCE.read_text("ascii")
     assert re.search(r"Public Sub PeriksaData\(\)", source)
     assert re.search(r"Public Sub HitungUlang\(\)", source)
-    assert "import workbook.buttons as b; b.periksa_data()" in source
-    assert "import workbook.buttons as b; b.hitung_ulang()" in source
+    assert "import spm_xl_excel.buttons as b; b.periksa_data()" in source
+    assert "import spm_xl_excel.buttons as b; b.hitung_ulang()" in source
     assert "RunPython" in source
 
 

@@ -15,8 +15,8 @@ import pytest
 import xlwings as xw
 from xlwings.conversion import accessors
 
-from workbook import functions
-from workbook.functions import SPM_INDEKS, SPM_KATEGORI, SPM_NIK_INFO, SPM_NIK_VALID
+from spm_xl_excel import functions
+from spm_xl_excel.functions import SPM_INDEKS, SPM_KATEGORI, SPM_NIK_INFO, SPM_NIK_VALID
 
 NIK_P = "7406015508950002"  # Bombana, 15-08-1995, woman (day + 40)
 
@@ -69,7 +69,7 @@ def test_the_category_is_judged_on_the_index_rounded_to_two_decimals(
 
 @pytest.fixture
 def as_on_windows(monkeypatch: pytest.MonkeyPatch) -> tuple[ModuleType, ModuleType]:
-    """``workbook.functions`` decorated by xlwings' Windows UDF code, and that code.
+    """``spm_xl_excel.functions`` decorated by xlwings' Windows UDF code, and that code.
 
     On Linux ``@xw.func`` records nothing, so the Windows module ``xlwings.udfs`` is loaded
     over stand-ins for pywin32 (none of it runs) and the functions module is loaded again
@@ -113,8 +113,8 @@ def test_import_functions_declares_them_as_excel_would_see_them(
         as_on_windows: tuple[ModuleType, ModuleType]) -> None:
     module, udfs = as_on_windows
     vba = io.StringIO()
-    udfs.generate_vba_wrapper("workbook.functions", module, vba, SimpleNamespace(Name="a.xlsm"))
+    udfs.generate_vba_wrapper("spm_xl_excel.functions", module, vba, SimpleNamespace(Name="a.xlsm"))
     declared = re.findall(r"^Function (.*)$", vba.getvalue(), re.MULTILINE)
     assert declared == ["SPM_INDEKS(persen_penerima, persen_mutu)", "SPM_KATEGORI(indeks)",
                         "SPM_NIK_INFO(nik, Optional bagian)", "SPM_NIK_VALID(nik)"]
-    assert 'XLPy.CallUDF("workbook.functions", "SPM_NIK_VALID"' in vba.getvalue()
+    assert 'XLPy.CallUDF("spm_xl_excel.functions", "SPM_NIK_VALID"' in vba.getvalue()

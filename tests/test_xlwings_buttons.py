@@ -29,8 +29,8 @@ from spm_xl.book.reader import read_workbook
 from spm_xl.book.template import build_template
 from spm_xl.demo import district_fill
 from spm_xl.pipeline import compute_file, evaluate
-from workbook import buttons, xl
-from workbook.highlight import BOOK_SHEET, COLOURS
+from spm_xl_excel import buttons, xl
+from spm_xl_excel.highlight import BOOK_SHEET, COLOURS
 
 NIK_A = "7406011508950001"
 NIK_B = "7406015508950002"
@@ -221,7 +221,7 @@ def test_an_unexpected_failure_is_one_sentence_without_a_traceback_or_a_nik(
     def broken(*_: object) -> None:
         raise KeyError("NIK 7406011508950001 rusak")
 
-    monkeypatch.setattr("workbook.run.write_output_sheets", broken)
+    monkeypatch.setattr("spm_xl_excel.run.write_output_sheets", broken)
     monkeypatch.delenv("SPM_XL_DEBUG", raising=False)
     buttons.hitung_ulang()
     text, _, mode = recorder(book).alerts[-1]

@@ -24,8 +24,8 @@ from xlwings_double import (
 from spm_xl.book.reader import read_workbook
 from spm_xl.findings import Finding, UnusableWorkbook
 from spm_xl.pipeline import evaluate
-from workbook import buttons, xl
-from workbook.source import read_book
+from spm_xl_excel import buttons, xl
+from spm_xl_excel.source import read_book
 
 NIK_A = "7406011508950001"
 

@@ -1,8 +1,8 @@
-"""A recording double of exactly the xlwings calls ``workbook/xl.py`` makes, over openpyxl.
+"""A recording double of exactly the xlwings calls ``spm_xl_excel/xl.py`` makes, over openpyxl.
 
 Only what the thin layer uses exists here, so any other call fails loudly; every public
 attribute read or call is logged as ``Class.attr`` and every assignment as ``Class.attr=``,
-so a test can check the log holds nothing ``workbook.xl.CALLS`` does not declare. Cell values
+so a test can check the log holds nothing ``spm_xl_excel.xl.CALLS`` does not declare. Cell values
 are a real workbook's, loaded with openpyxl. The Excel behaviour imitated:
 
 - values as COM hands them to xlwings (numbers float, dates datetime with a time alone on

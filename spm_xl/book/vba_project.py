@@ -1,6 +1,6 @@
 """Build the .xlsm's vbaProject.bin from the committed VBA source (SPEC 6).
 
-The project is compiled from ``workbook/vba/*.bas`` at build time by pyOpenVBA (MIT, pure
+The project is compiled from ``spm_xl_excel/vba/*.bas`` at build time by pyOpenVBA (MIT, pure
 Python), so no opaque binary is committed. pyOpenVBA gives a workbook its first VBA project as
 Excel does (a document module for the workbook and one per sheet, named ThisWorkbook, Sheet1,
 ... as XlsxWriter names the sheets' code names), then the standard modules are added as source
@@ -33,7 +33,7 @@ class VbaBuildError(RuntimeError):
 
 def vba_source(module: str) -> str:
     """The committed source of one module, with the CRLF line ends VBA stores."""
-    text = resources.files("workbook").joinpath("vba", f"{module}.bas").read_text("ascii")
+    text = resources.files("spm_xl_excel").joinpath("vba", f"{module}.bas").read_text("ascii")
     return text.replace("\r\n", "\n").replace("\n", "\r\n")
 
 

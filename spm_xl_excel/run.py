@@ -2,7 +2,7 @@
 
 Reading goes through ``XlwingsSource`` into the same ``read_source`` as the file path, the
 checks and engine are ``pipeline.evaluate``, the output sheets are the same
-``book.outputs`` renderings; only where cells come from and go to differs (``workbook.xl``).
+``book.outputs`` renderings; only where cells come from and go to differs (``spm_xl_excel.xl``).
 """
 
 from __future__ import annotations

@@ -11,11 +11,11 @@ Option Explicit
 Private Const ADDIN_NAME As String = "xlwings.xlam"
 
 Public Sub PeriksaData()
-    JalankanPython "import workbook.buttons as b; b.periksa_data()"
+    JalankanPython "import spm_xl_excel.buttons as b; b.periksa_data()"
 End Sub
 
 Public Sub HitungUlang()
-    JalankanPython "import workbook.buttons as b; b.hitung_ulang()"
+    JalankanPython "import spm_xl_excel.buttons as b; b.hitung_ulang()"
 End Sub
 
 Private Sub JalankanPython(ByVal perintah As String)

@@ -1,6 +1,6 @@
-"""The two buttons' entry points, called by ``RunPython`` from ``workbook/vba/SpmXl.bas``.
+"""The two buttons' entry points, called by ``RunPython`` from ``spm_xl_excel/vba/SpmXl.bas``.
 
-``import workbook.buttons as b; b.periksa_data()`` / ``b.hitung_ulang()``: each works on the
+``import spm_xl_excel.buttons as b; b.periksa_data()`` / ``b.hitung_ulang()``: each works on the
 calling workbook, ends with a short message box in Bahasa Indonesia and never lets a Python
 traceback reach the admin (``SPM_XL_DEBUG=1`` lets it through, for developers).
 """
