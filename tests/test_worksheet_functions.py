@@ -118,3 +118,24 @@ def test_import_functions_declares_them_as_excel_would_see_them(
     assert declared == ["SPM_INDEKS(persen_penerima, persen_mutu)", "SPM_KATEGORI(indeks)",
                         "SPM_NIK_INFO(nik, Optional bagian)", "SPM_NIK_VALID(nik)"]
     assert 'XLPy.CallUDF("spm_xl_excel.functions", "SPM_NIK_VALID"' in vba.getvalue()
+
+
+def test_the_template_carries_the_wrappers_import_functions_would_write_late_bound(
+        as_on_windows: tuple[ModuleType, ModuleType]) -> None:
+    """Same names, parameters and CallUDF arguments as xlwings' own wrappers, but reaching
+    the add-in through Application.Run: no VBA reference that breaks the buttons elsewhere."""
+    module, udfs = as_on_windows
+    vba = io.StringIO()
+    udfs.generate_vba_wrapper("spm_xl_excel.functions", module, vba, SimpleNamespace(Name="a"))
+    theirs = dict(re.findall(r"^Function (\w+)\((.*)\)$", vba.getvalue(), re.MULTILINE))
+    calls = dict(re.findall(r'CallUDF\("spm_xl_excel\.functions", "(\w+)", (Array\([^)]*\)), '
+                            r"ThisWorkbook, Application\.Caller\)", vba.getvalue()))
+    source = (Path(functions.__file__).parent / "vba" / "SpmXl.bas").read_text("ascii")
+    ours = {name: re.sub(r" As Variant", "", params) for name, params in re.findall(
+        r"^Public Function (SPM_\w+)\((.*)\) As Variant$", source, re.MULTILINE)}
+    assert ours == theirs and len(ours) == 4
+    for name in ours:
+        assert f'{name} = FungsiPython("{name}", {calls[name]})' in source
+    assert 'UDF_MODULE As String = "spm_xl_excel.functions"' in source
+    assert "server.CallUDF(UDF_MODULE, nama, argumen, ThisWorkbook, Application.Caller)" in source
+    assert "Application.Run(\"'\" & ADDIN_NAME & \"'!XLPy\")" in source
