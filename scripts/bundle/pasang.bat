@@ -11,10 +11,7 @@ if "%PY%"=="" (
 )
 if "%PY%"=="" goto tanpa_py
 "%PY%" -c "import struct, sys; sys.exit(0 if struct.calcsize('P') == 8 and sys.version_info[:2] == ({PYTHON_VERSION_TUPLE}) else 1)"
-if errorlevel 1 (
-  echo GAGAL: "%PY%" bukan Python {PYTHON_VERSION} 64-bit. Pasang {PYTHON_INSTALLER} lalu ulangi.
-  goto gagal
-)
+if errorlevel 1 goto bukan_312
 echo [1/4] Memasang spm-xl dan xlwings ke "%PY%" dari folder wheels (tanpa internet)...
 "%PY%" -m pip install --no-index --find-links "%PAKET%wheels" --upgrade --no-warn-script-location "spm-xl[excel]"
 if errorlevel 1 goto gagal
@@ -35,6 +32,11 @@ echo SELESAI. Buka Excel, lalu buka templat .xlsm dari folder templat.
 echo Interpreter add-in xlwings: %PY%
 pause
 exit /b 0
+
+:bukan_312
+rem no parenthesised block around a path: "Program Files (x86)" would end the block
+echo GAGAL: "%PY%" bukan Python {PYTHON_VERSION} 64-bit. Pasang {PYTHON_INSTALLER} lalu ulangi.
+goto gagal
 
 :tanpa_py
 echo GAGAL: Python {PYTHON_VERSION} 64-bit tidak ditemukan. Pasang dulu {PYTHON_INSTALLER}
