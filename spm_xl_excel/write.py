@@ -70,13 +70,13 @@ def _write(book: xw.Book, rendered: xw.Book, rendered_name: str, name: str) -> N
         except Exception as exc:  # COM refuses: a protected structure, a read-only share
             raise UnusableWorkbook(LOCKED, sheet=name) from exc
         return
+    keep_charts = xl.chart_count(book, old) > 0
+    if keep_charts:
+        xl.delete_charts(rendered, name)
     try:
-        keep_charts = xl.chart_count(book, old) > 0
-        if keep_charts:
-            xl.delete_charts(rendered, name)
         xl.clear_sheet(book, old)
         xl.copy_cells(rendered, name, book, old)
-        if not keep_charts:
-            xl.relink_charts(book, old, rendered_name)
     except Exception as exc:  # a protected sheet
         raise UnusableWorkbook(PROTECTED.format(sheet=old), sheet=old) from exc
+    if not keep_charts:
+        xl.relink_charts(book, old, rendered_name)

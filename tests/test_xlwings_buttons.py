@@ -259,3 +259,15 @@ def test_hitung_ulang_rewrites_existing_output_sheets_in_place_never_renaming_or
     for series in charts:
         refs = [r for f in series for r in re.findall(r"([^,(]+)!\$", f)]
         assert refs and set(refs) <= {"Dashboard", "'Dashboard'"}, series  # no other book
+
+
+def test_a_protected_output_sheet_is_named_and_left_as_it_was(tmp_path: Path,
+                                                              excel: Excel) -> None:
+    book = excel(template(tmp_path))
+    recorder(book).locked = frozenset({"Kebutuhan"})
+    before = cells(workbook_of(book), "Kebutuhan")
+    buttons.hitung_ulang()
+    text, _, mode = recorder(book).alerts[-1]
+    assert mode == "critical"
+    assert text.startswith("Sheet 'Kebutuhan' tidak dapat ditulis ulang karena sheetnya dikunci")
+    assert cells(workbook_of(book), "Kebutuhan") == before

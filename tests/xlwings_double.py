@@ -23,7 +23,8 @@ are a real workbook's, loaded with openpyxl. The Excel behaviour imitated:
 - ``Sheets.add`` activates the new sheet; hiding the active sheet activates the next visible
   one; the last visible sheet can be neither hidden nor deleted; a renamed sheet must keep
   a unique name;
-- ``locked`` sheets refuse a fill colour, as a protected sheet without "format cells" does.
+- ``locked`` sheets refuse a fill colour, as a protected sheet without "format cells" does,
+  and refuse to be cleared.
 """
 
 from __future__ import annotations
@@ -303,6 +304,8 @@ class Sheet(_Recorded):
         return Range(self._rec, self, 1, 1, 1_048_576, 16_384)
 
     def clear(self) -> None:
+        if self._ws.title in self._rec.locked:
+            raise RuntimeError("the sheet is protected")
         ws = self._ws
         for merged in list(ws.merged_cells.ranges):
             ws.unmerge_cells(str(merged))
