@@ -89,6 +89,9 @@ def build_wheel(dest: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     for old in dest.glob("spm_xl-*.whl"):
         old.unlink()
+    # setuptools builds in ROOT/build and keeps what it finds there: a module since moved or
+    # deleted would ride along into the wheel
+    shutil.rmtree(ROOT / "build", ignore_errors=True)
     done = pip("wheel", "--no-deps", "-q", "-w", str(dest), str(ROOT))
     if done.returncode != 0:
         raise SystemExit(f"pip wheel failed:\n{done.stderr}")
@@ -149,6 +152,8 @@ def collect(wheel: Path, target: Target, dest: Path, cache: Path = CACHE) -> lis
     folder.mkdir(parents=True, exist_ok=True)
     extra: list[str] = []
     for _ in range(5):
+        for stale in folder.glob("spm_xl-*.whl"):  # pip download copies ours in: never reuse
+            stale.unlink()
         if dest.exists():
             shutil.rmtree(dest)
         dest.mkdir(parents=True)

@@ -11,6 +11,7 @@ import importlib.util
 import json
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from types import ModuleType
 
@@ -104,3 +105,10 @@ def test_the_same_bundle_for_linux_installs_offline_and_runs_the_demo(tmp_path: 
     buttons = subprocess.run([str(py), "-c", f"import {bundle.EXCEL_PACKAGE}.buttons"],
                              capture_output=True, text=True, env=env, cwd=tmp_path)
     assert buttons.returncode == 0, buttons.stderr
+
+
+def test_the_wheel_holds_exactly_the_source_trees_packages(windows: Path) -> None:
+    """No stale module from an earlier build (setuptools' build/ folder) rides along."""
+    wheel = next((windows / "wheels").glob("spm_xl-*.whl"))
+    tops = {n.split("/")[0] for n in zipfile.ZipFile(wheel).namelist()}
+    assert {t for t in tops if not t.endswith(".dist-info")} == {"spm_xl", "spm_xl_excel"}
