@@ -36,9 +36,11 @@ PART_TEXT = {
                "kosong dan alokasi anggaran 0)",
     "tanpa_galat": "Tidak ada galat tersisa pada pemeriksaan",
 }
-DEFINITION = ("Keterisian (0-100) = rata-rata lima bagian yang berbobot sama, masing-masing "
-              "0-1: " + "; ".join(f"{i + 1}) {PART_TEXT[p]}" for i, p in enumerate(PARTS))
-              + ". Bagian tanpa apa pun untuk dinilai bernilai 1.")
+#: the definition, one short line a part: one long row would shrink a printed page to its width
+DEFINITION_LINES = ("Keterisian (0-100) = rata-rata lima bagian yang berbobot sama, masing-masing "
+                    "0-1:",
+                    *(f"  {i + 1}) {PART_TEXT[p]}" for i, p in enumerate(PARTS)),
+                    "Bagian tanpa apa pun untuk dinilai bernilai 1.")
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,7 +45,7 @@ def check(book: xw.Book) -> Run:
     findings = [f for f in ev.findings
                 if not (f.kode == "hasil_usang" and f.sheet == labels.PEMERIKSAAN)]
     ev = dataclasses.replace(ev, findings=findings)
-    st = stamp(ev.sidik)
+    st = stamp(ev.sidik, ev.data.identity.kode)
 
     def render(wb: xlsxwriter.Workbook) -> None:
         render_pemeriksaan(wb, ev.data.identity, ev.findings, st)
@@ -59,7 +59,7 @@ def recompute(book: xw.Book) -> Run:
     data = read_book(book, progress)
     progress("menghitung")
     ev = evaluate(data, report_stale=False)
-    st = stamp(ev.sidik)
+    st = stamp(ev.sidik, ev.data.identity.kode)
     cat = load_catalogue()
 
     def render(wb: xlsxwriter.Workbook) -> None:

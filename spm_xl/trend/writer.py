@@ -18,7 +18,7 @@ from xlsxwriter.worksheet import Worksheet
 from ..book import outputs as o
 from ..book.xlsx import new_workbook
 from ..catalogue import load_catalogue
-from ..keterisian import DEFINITION
+from ..keterisian import DEFINITION_LINES
 from ..records import Stamp
 from ..regions import regions
 from . import datasheet as d
@@ -117,7 +117,7 @@ def _ringkasan(wb: xlsxwriter.Workbook, series: Series, stamp: Stamp,
         "Sel kosong = tidak ada data untuk periode itu (celah), bukan nol.",
         "Provinsi: % Penerima Gabungan = ΣX/ΣY seluruh kab/kota yang mengirim; Rata-rata "
         "Indeks Daerah = rata-rata sederhana indeks kab/kota (setiap kab/kota berbobot sama).",
-        DEFINITION,
+        *DEFINITION_LINES,
     ])
 
 
@@ -329,7 +329,7 @@ def _keterisian(wb: xlsxwriter.Workbook, series: Series, stamp: Stamp) -> None:
             "type": "3_color_scale", "min_type": "num", "min_value": 0, "mid_type": "num",
             "mid_value": 50, "max_type": "num", "max_value": 100,
             "min_color": "#F8696B", "mid_color": "#FFEB84", "max_color": "#63BE7B"})
-    _note(wb, ws, row + 1, [DEFINITION,
+    _note(wb, ws, row + 1, [*DEFINITION_LINES,
                             "Riwayat yang diketik dari laporan lama tidak punya skor "
                             "keterisian (sel kosong)."])
 
