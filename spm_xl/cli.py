@@ -80,7 +80,8 @@ def cmd_templat(args: argparse.Namespace) -> int:
     from .book.atomic import atomic_write
 
     def produce(tmp: Path) -> None:
-        build_template(tmp, level=level, kode=args.kode, tahun=args.tahun, fmt=ext)
+        build_template(tmp, level=level, kode=args.kode, tahun=args.tahun, fmt=ext,
+                       item_opsional=args.item_opsional)
 
     atomic_write(out, produce, backup=out.exists())
     _console().print(f"Templat ditulis: {out}")
@@ -118,7 +119,8 @@ def cmd_hitung(args: argparse.Namespace) -> int:
     _warn_if_open_in_excel(out or path)
     ev, target = compute_file(path, out, quarter=args.triwulan)
     if args.json:
-        _emit_json(region_json(ev.data.identity, ev.result, ev.findings))
+        _emit_json(region_json(ev.data.identity, ev.result, ev.findings,
+                               narasi=ev.data.narasi))
     else:
         _print_findings(ev.findings)
         _print_summary(ev)
@@ -142,7 +144,8 @@ def _print_summary(ev: Any) -> None:
                   f"biaya kebutuhan Rp {s.kebutuhan.biaya:,}".replace(",", "."))
     idx = ev.result.indeks_daerah[q - 1]
     if idx is not None:
-        con.print(f"Indeks daerah TW{q}: {pct(idx):.2f} ({ev.result.kategori_daerah[q - 1]})")
+        con.print(f"Indeks SPM Bidang Sosial TW{q}: {pct(idx):.2f} "
+                  f"({ev.result.kategori_daerah[q - 1]})")
 
 
 def cmd_konsolidasi(args: argparse.Namespace) -> int:
@@ -170,6 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--tahun", type=int, required=True)
     t.add_argument("--format", choices=["xlsx", "xlsm"], default="xlsx",
                    help="xlsm: dengan tombol Periksa Data dan Hitung Ulang (xlwings)")
+    t.add_argument("--item-opsional", action="store_true",
+                   help="aktifkan item opsional K1-K4 (Layanan Kedaruratan, Layanan Data dan "
+                        "Pengaduan) di Konfigurasi dan tambahkan kolomnya")
     t.add_argument("-o", "--output")
     t.set_defaults(func=cmd_templat)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from .engine import RegionResult, ServiceResult, round_half_up
 from .findings import Finding, counts
-from .records import Identity
+from .records import Identity, Narrative
 
 
 def pct(value: Fraction | None) -> float | None:
@@ -47,14 +47,46 @@ def service_json(s: ServiceResult) -> dict[str, Any]:
     }
 
 
-def region_json(identity: Identity, result: RegionResult, findings: list[Finding],
-                quarter: int | None = None) -> dict[str, Any]:
+def narrative_json(narasi: Narrative) -> dict[str, Any]:
+    """Laporan e-SPM parts D and E: free text, so never in provincial output by default."""
     return {
+        "permasalahan": [{"kode": p.layanan, "permasalahan": p.permasalahan,
+                          "solusi": p.solusi, "dukungan": p.dukungan}
+                         for p in narasi.permasalahan] if narasi.ada_permasalahan else None,
+        "tahapan": {
+            "tahap": [{"tahap": s.tahap, "status": s.status,
+                       "tanggal": s.tanggal.isoformat() if s.tanggal else None}
+                      for s in narasi.tahapan],
+            "perkada_rencana_aksi": narasi.perkada_rencana_aksi,
+        } if narasi.ada_tahapan else None,
+    }
+
+
+def narrative_filled_json(narasi: Narrative) -> dict[str, bool]:
+    """Only whether parts D and E were filled: what the province may see without consent."""
+    return {"permasalahan_terisi": narasi.permasalahan_terisi,
+            "tahapan_terisi": narasi.tahapan_terisi}
+
+
+def region_json(identity: Identity, result: RegionResult, findings: list[Finding],
+                quarter: int | None = None, narasi: Narrative | None = None,
+                narasi_lengkap: bool = True) -> dict[str, Any]:
+    """One region's document. ``narasi`` adds parts D and E (``narasi_lengkap`` False: only
+    whether they were filled). ``indeks_daerah``/``kategori_daerah`` are the old names of
+    ``indeks_spm_bidang_sosial``/``kategori_spm_bidang_sosial``, kept for one release."""
+    index = [pct(v) for v in result.indeks_daerah]
+    doc: dict[str, Any] = {
         "wilayah": {"kode": identity.kode, "nama": identity.nama, "tingkat": identity.tingkat},
         "tahun": identity.tahun,
         "triwulan": quarter or identity.triwulan,
         "layanan": [service_json(s) for s in result.layanan],
-        "indeks_daerah": [pct(v) for v in result.indeks_daerah],
+        "indeks_spm_bidang_sosial": index,
+        "kategori_spm_bidang_sosial": list(result.kategori_daerah),
+        "indeks_daerah": index,
         "kategori_daerah": list(result.kategori_daerah),
         "temuan": counts(findings),
     }
+    if narasi is not None:
+        doc["laporan"] = (narrative_json(narasi) if narasi_lengkap
+                          else narrative_filled_json(narasi))
+    return doc

@@ -28,7 +28,7 @@ from .. import labels
 from ..findings import UnusableWorkbook, sort_findings
 from ..nik import clean, sixteen_digits
 from ..records import ServiceRows
-from .model import FileReport, PersonKeys, Source
+from .model import FileReport, NarrativeFilled, PersonKeys, Source
 from .pseudonym import DIGEST_BYTES, identity_digest, identity_key
 
 #: called after each file with its report and the number of files
@@ -88,7 +88,8 @@ def _evaluate(path: Path, source: Source, personal: bool) -> FileReport:
     rows = {code: len(s.rows) for code, s in data.services.items()}
     keys = [person_keys(s, personal) for s in data.services.values()]
     return FileReport(source, data.identity, ev.result, sort_findings([*ev.findings, *extra]),
-                      rows, keys)
+                      rows, keys, settings=data.settings,
+                      narasi=NarrativeFilled.of(data.narasi))
 
 
 def person_keys(rows: ServiceRows, personal: bool) -> PersonKeys:
