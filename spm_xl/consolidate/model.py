@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from ..engine import RegionResult
 from ..findings import Finding
+from ..keterisian import Keterisian
 from ..records import Identity, Narrative, Settings
 
 
@@ -74,6 +75,8 @@ class FileReport:
     #: the file's own Konfigurasi: its categories were judged on its own ladder
     settings: Settings | None = None
     narasi: NarrativeFilled | None = None
+    #: completeness of what the workbook filled (``spm_xl.keterisian``)
+    keterisian: Keterisian | None = None
 
     @property
     def usable(self) -> bool:

@@ -16,16 +16,19 @@ from ..engine import category, rupiah
 from ..records import Settings
 from ..regions import regions
 from .model import FileReport
+from .previous import previous_columns, previous_values, ringkasan_section
 from .sheets import (
     DASHBOARD,
     HEAD,
     KEBUTUHAN,
+    KETERISIAN,
     REKAP_KABKOTA,
     REKAP_LAYANAN,
     RINGKASAN,
     Book,
     accepted,
     begin,
+    keterisian_of,
     quarter,
     region,
     service_name,
@@ -119,6 +122,10 @@ def ringkasan(wb: xlsxwriter.Workbook, book: Book) -> None:
     for line in notes:
         ws.write_string(row, 0, line, label)
         row += 1
+    if book.sebelumnya is not None:
+        ringkasan_section(wb, ws, row, book.sebelumnya, g.period,
+                          g.province.kode if g.province else None,
+                          (t.persen_gabungan, t.rata_indeks))
 
 
 def ladder_text(report: FileReport, province: Settings) -> str:
@@ -156,6 +163,7 @@ def rekap_kabkota(wb: xlsxwriter.Workbook, book: Book) -> None:
             o.Column("Kebutuhan Biaya (Rp)", "rupiah", 17),
             o.Column(f"Indeks Daerah {tw}", "indeks", 10),
             o.Column(f"Kategori Daerah {tw}", "teks", 16), o.Column("Berkas", "teks", 30),
+            o.Column(KETERISIAN, "indeks", 11), *previous_columns(book),
             o.Column("Tangga Kategori", "teks", 30))
     ws = begin(wb, REKAP_KABKOTA, "Rekap Capaian per Kab/Kota dan Layanan", book,
                [c.width for c in cols])
@@ -178,6 +186,7 @@ def rekap_kabkota(wb: xlsxwriter.Workbook, book: Book) -> None:
                 share_or(a.indeks[q - 1]), a.kategori[q - 1] or o.TIDAK_ADA_SASARAN,
                 s.kebutuhan.biaya, share_or(result.indeks_daerah[q - 1]),
                 result.kategori_daerah[q - 1] or o.TIDAK_ADA_SASARAN, report.source.name,
+                keterisian_of(report), *previous_values(book, report, q),
                 ladder_text(report, province)])
     if row > HEAD + 1:
         ws.autofilter(HEAD, 0, row - 1, len(cols) - 1)
