@@ -232,14 +232,6 @@ class RegionResult:
     biaya: int
     sisa: int
 
-    @property
-    def indeks_spm_bidang_sosial(self) -> FQuad:
-        return self.indeks_daerah
-
-    @property
-    def kategori_spm_bidang_sosial(self) -> SQuad:
-        return self.kategori_daerah
-
 
 def compute(services: list[ServiceRows], prices: dict[tuple[str, str], Price],
             budgets: dict[str, Budget], settings: Settings) -> RegionResult:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -415,15 +415,7 @@ def _problems(ctx: _Ctx, sheet: _Sheet, codes: list[str]) -> tuple[Problem, ...]
         code = text(row, labels.M_LAYANAN).upper()
         if not code:
             continue
-        if code not in codes:
-            _note(ctx, "peringatan", "kode_tidak_dikenal",
-                  f"Baris {r + 1}: kode layanan '{code}' bukan layanan tingkat ini; baris "
-                  "diabaikan.", sheet.name, f"A{r + 1}")
-            continue
-        if code in out:
-            _note(ctx, "peringatan", "permasalahan_ganda",
-                  f"Baris {r + 1}: permasalahan {code} sudah ada di baris sebelumnya; yang "
-                  "dipakai baris pertama.", sheet.name, f"A{r + 1}")
+        if not _new_service_row(ctx, sheet, r, code, codes, out, "permasalahan", "peringatan"):
             continue
         out[code] = Problem(code, text(row, labels.M_PERMASALAHAN),
                             text(row, labels.M_SOLUSI), text(row, labels.M_DUKUNGAN))
@@ -529,21 +521,29 @@ def _budgets(ctx: _Ctx, sheet: _Sheet | None, cat: Catalogue) -> dict[str, Budge
         code = (parse_text(row[cols[labels.A_LAYANAN]]) or "").upper()
         if not code:
             continue
-        if code not in codes:
-            _note(ctx, "peringatan", "kode_tidak_dikenal",
-                  f"Baris {r + 1}: kode layanan '{code}' tidak dikenal; baris diabaikan.",
-                  sheet.name, f"A{r + 1}")
-            continue
-        if code in out:
-            _note(ctx, "galat", "anggaran_ganda",
-                  f"Baris {r + 1}: anggaran {code} sudah ada di baris sebelumnya; yang "
-                  "dipakai baris pertama.", sheet.name, f"A{r + 1}")
+        if not _new_service_row(ctx, sheet, r, code, codes, out, "anggaran", "galat"):
             continue
         alokasi = _number(ctx, sheet, row, r, cols[labels.A_ALOKASI], parse_rupiah) or 0
         real = [_number(ctx, sheet, row, r, cols.get(label), parse_rupiah) or 0
                 for label in labels.A_REALISASI]
         out[code] = Budget(code, alokasi, (real[0], real[1], real[2], real[3]))
     return out
+
+
+def _new_service_row(ctx: _Ctx, sheet: _Sheet, r: int, code: str, codes: Collection[str],
+                     seen: Collection[str], what: str, repeated: Severity) -> bool:
+    """A row keyed by service code: an unknown or repeated code is reported and skipped."""
+    if code not in codes:
+        _note(ctx, "peringatan", "kode_tidak_dikenal",
+              f"Baris {r + 1}: kode layanan '{code}' tidak dikenal; baris diabaikan.",
+              sheet.name, f"A{r + 1}")
+        return False
+    if code in seen:
+        _note(ctx, repeated, f"{what}_ganda",
+              f"Baris {r + 1}: {what} {code} sudah ada di baris sebelumnya; yang "
+              "dipakai baris pertama.", sheet.name, f"A{r + 1}")
+        return False
+    return True
 
 
 def _number(ctx: _Ctx, sheet: _Sheet, row: list[object], r: int, c: int | None,
