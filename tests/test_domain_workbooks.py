@@ -356,3 +356,22 @@ def test_a_new_option_or_report_text_changes_the_fingerprint(tmp_path: Path) -> 
     text = fingerprint(narrated)
     narrated.narasi = dataclasses.replace(narrated.narasi, perkada_rencana_aksi=False)
     assert fingerprint(narrated) != text
+
+
+def test_templat_command_switches_the_optional_items_on(tmp_path: Path) -> None:
+    from spm_xl.cli import main as cli
+
+    out = tmp_path / "opsional.xlsx"
+    assert cli(["templat", "--tingkat", "kabkota", "--tahun", "2026", "--item-opsional",
+                "-o", str(out)]) == 0
+    data = read_workbook(out)
+    assert data.settings.item_opsional == ("layanan_kedaruratan", "layanan_data_pengaduan")
+    assert "layanan_data_pengaduan" in data.services["K4"].items
+
+
+def test_petunjuk_cites_permensos_9_2018_and_warns_about_9_2025(tmp_path: Path) -> None:
+    texts = _texts(_new_template(tmp_path), labels.PETUNJUK)
+    joined = "\n".join(texts)
+    assert "Permensos 9/2018" in joined and "Tahun 2018 Nomor 868" in joined
+    assert "Permensos 9/2025" in joined and "Karang Taruna" in joined
+    assert labels.PERMASALAHAN in texts and labels.TAHAPAN in texts
