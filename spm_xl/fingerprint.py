@@ -8,24 +8,33 @@ does not make its results stale, while any change that could alter an output doe
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from datetime import date
-from decimal import Decimal
 
 from .checks import RULE_COLUMNS
-from .records import Settings, WorkbookData
+from .records import WorkbookData
 
 
 def fingerprint(data: WorkbookData) -> str:
     """A short hex digest of every input value the engine and the checks use."""
+    return fingerprints(data)[data.identity.triwulan]
+
+
+def fingerprints(data: WorkbookData) -> dict[int, str]:
+    """The fingerprint for each reported quarter 1-4 (the rest of the inputs as they are).
+
+    ``hitung --triwulan 3`` stamps the fingerprint of quarter 3; ``periksa`` finds that
+    stamp among these four and says "computed for another quarter", not "stale".
+    """
     h = hashlib.sha256()
 
     def feed(*parts: object) -> None:
         h.update(repr(parts).encode("utf-8"))
         h.update(b"\x1f")
 
-    feed(data.identity, _settings_key(data.settings))
+    feed(dataclasses.replace(data.identity, triwulan=0), data.settings)
     if data.narasi.permasalahan_terisi or data.narasi.tahapan_terisi:
         feed(data.narasi)  # Laporan e-SPM parts D and E show it
     for pair in sorted(data.prices):
@@ -45,26 +54,9 @@ def fingerprint(data: WorkbookData) -> str:
             # canonical: it memoises shared objects); dates go in as ISO text
             values = [v.isoformat() if isinstance(v, date) else v for v in rows.person[label]]
             h.update(json.dumps(values, ensure_ascii=False, default=repr).encode("utf-8"))
-    return h.hexdigest()[:20]
-
-
-class _Shown(str):
-    """Text that hashes as written (repr without quotes)."""
-
-    def __repr__(self) -> str:
-        return str(self)
-
-
-def _settings_key(s: Settings) -> object:
-    """The settings as the first release hashed them, plus each newer option only when it
-    is away from its default: upgrading the program alone does not make a workbook's
-    computed results stale (its figures are the same)."""
-    first = _Shown(f"Settings(bobot_penerima={s.bobot_penerima!r}, bobot_mutu="
-                   f"{s.bobot_mutu!r}, kategori={s.kategori!r}, tanpa_sasaran="
-                   f"{s.tanpa_sasaran!r}, ambang_bencana={s.ambang_bencana!r})")
-    newer = {name: getattr(s, name) for name in ("persen_mutu", "batas_100", "item_opsional")
-             if getattr(s, name) != getattr(_DEFAULTS, name)}
-    return (first, newer) if newer else first
-
-
-_DEFAULTS = Settings(Decimal(0), Decimal(0), (), "kecualikan", 1)
+    out: dict[int, str] = {}
+    for q in (1, 2, 3, 4, data.identity.triwulan):
+        per_quarter = h.copy()
+        per_quarter.update(f"triwulan={q}".encode())
+        out[q] = per_quarter.hexdigest()[:20]
+    return out

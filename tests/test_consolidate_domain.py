@@ -73,7 +73,7 @@ def test_province_wide_category_uses_the_province_ladder_and_says_which_differ(
     rekap = _rows(out, "Rekap Kab-Kota")
     header = next(r for r in rekap if "Tangga Kategori" in r)
     col = header.index("Tangga Kategori")
-    ladders = {r[1]: r[col] for r in rekap[rekap.index(header) + 1:] if r[1]}
+    ladders = {r[1]: r[col] for r in rekap[rekap.index(header) + 1:] if r[1] and r[col]}
     assert ladders["74.06"] == "sama dengan tangga provinsi"
     assert str(ladders["74.01"]).startswith("Konfigurasi sendiri:")
     assert "Tuntas Muda >= 40" in str(ladders["74.01"])

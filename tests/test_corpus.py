@@ -165,14 +165,14 @@ def _problems(r: Run, expected: int | None) -> list[str]:
         problems += _missing(r.err, r.name, case.pesan, case.sheet and
                              f"[{case.sheet}]")
         if r.command.endswith("json") or r.command == "hitung":
-            doc = json.loads(r.out)  # periksa: a list of findings; hitung: {"galat": ...}
-            found = doc[0] if isinstance(doc, list) and doc else doc.get("galat", {})
+            doc = json.loads(r.out)  # every command: {"galat": {...}, "daftar_temuan": ...}
+            found = doc.get("galat", {})
             if case.pesan not in str(found.get("pesan", "")):
                 problems.append("JSON tanpa pesan galat")
     elif r.command == "periksa":
         problems += _missing(r.err, case.pesan, case.sheet and f"[{case.sheet}]", case.sel)
     elif r.command == "periksa-json":
-        found = {(f["kode"], f["sel"]) for f in json.loads(r.out)}
+        found = {(f["kode"], f["sel"]) for f in json.loads(r.out)["daftar_temuan"]}
         problems += [f"temuan {k} di {sel} tidak ada" for k, sel in case.findings.items()
                      if (k, sel) not in found]
     else:  # hitung into another file

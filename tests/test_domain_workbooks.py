@@ -330,19 +330,6 @@ def test_old_template_fixture_is_the_first_release_template() -> None:
 
 # --- stale results ---------------------------------------------------------------------------
 
-def test_default_settings_hash_as_the_first_release_did() -> None:
-    # upgrading alone must not mark every computed workbook stale: same text as release 1
-    from spm_xl.fingerprint import _settings_key
-    from spm_xl.records import default_settings
-
-    assert repr(_settings_key(default_settings())) == (
-        "Settings(bobot_penerima=Decimal('0.8'), bobot_mutu=Decimal('0.2'), kategori=("
-        "(Decimal('100'), 'Tuntas Paripurna'), (Decimal('90'), 'Tuntas Utama'), "
-        "(Decimal('80'), 'Tuntas Madya'), (Decimal('70'), 'Tuntas Pratama'), "
-        "(Decimal('60'), 'Tuntas Muda'), (Decimal('0'), 'Belum Tuntas')), "
-        "tanpa_sasaran='kecualikan', ambang_bencana=50)")
-
-
 def test_a_new_option_or_report_text_changes_the_fingerprint(tmp_path: Path) -> None:
     import dataclasses
 

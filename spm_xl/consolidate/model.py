@@ -81,3 +81,11 @@ class FileReport:
     @property
     def usable(self) -> bool:
         return self.error is None and self.identity is not None and self.result is not None
+
+
+def is_empty(r: FileReport) -> bool:
+    """A usable workbook without a single data row: an unfilled template, not a report.
+
+    It counts as "kosong" at the province: listed with that status and never ranked.
+    """
+    return r.usable and not any(r.rows.values())

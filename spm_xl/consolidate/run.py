@@ -58,13 +58,15 @@ def main(args: argparse.Namespace) -> int:
     return consolidate_paths(args.inputs, Path(args.output), provinsi=args.provinsi,
                              kode_provinsi=args.kode_provinsi, as_json=args.json,
                              personal=args.sertakan_data_pribadi,
-                             sebelumnya=args.sebelumnya)
+                             sebelumnya=args.sebelumnya,
+                             umpan_balik=getattr(args, "umpan_balik", None))
 
 
 def consolidate_paths(inputs: Sequence[str | Path], output: Path, *,
                       provinsi: str | Path | None = None, kode_provinsi: str | None = None,
                       as_json: bool = False, personal: bool = False,
-                      jobs: int | None = None, sebelumnya: str | Path | None = None) -> int:
+                      jobs: int | None = None, sebelumnya: str | Path | None = None,
+                      umpan_balik: str | Path | None = None) -> int:
     """Consolidate, tell the user what happened, return the exit code."""
     con = _console()
     if personal:
@@ -74,8 +76,12 @@ def consolidate_paths(inputs: Sequence[str | Path], output: Path, *,
                               personal=personal, jobs=jobs, progress=progress,
                               sebelumnya=sebelumnya)
     _report(con, outcome)
-    if as_json:
-        sys.stdout.write(json.dumps(outcome.document, ensure_ascii=False, indent=1) + "\n")
+    if umpan_balik is not None:
+        _feedback(con, outcome, Path(umpan_balik))
+    if as_json:  # the written file is said here: the document itself is about the inputs
+        document = {**outcome.document,
+                    "berkas_hasil": str(outcome.written) if outcome.written else None}
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
     return outcome.exit_code
 
 
@@ -123,8 +129,8 @@ def consolidate(inputs: Sequence[str | Path], output: Path, *,
         key = province_key(g.province.kode)
         names = {grp.digest: pseudonym(key.key, grp.digest) for grp in groups}
         key_note = f"kunci dari {key.source}, tidak disimpan di buku kerja ini"
-    book = Book(g, groups, persons, names, personal, sources, stamp(_sidik(g)), key_note,
-                previous)
+    st = stamp(_sidik(g), g.province.kode if g.province else "")
+    book = Book(g, groups, persons, names, personal, sources, st, key_note, previous)
     _atomic_write(output, lambda tmp: write_book(tmp, book))
     clock.lap("tulis buku kerja provinsi")
     used = [*g.districts, *([g.own] if g.own else [])]
@@ -145,6 +151,17 @@ class _Clock:
         if self.on:
             print(f"waktu: {what}: {now - self.last:.2f} s", file=sys.stderr)
         self.last = now
+
+
+def _feedback(con: Any, outcome: Outcome, folder: Path) -> None:
+    """Per-district feedback workbooks (``--umpan-balik``), named on the terminal."""
+    from .feedback import write_feedback
+
+    g = outcome.gate
+    st = stamp(_sidik(g), g.province.kode if g.province else "")
+    written = write_feedback(folder, g, outcome.duplicates,
+                             outcome.key.key if outcome.key else None, st)
+    con.print(f"Umpan balik untuk {len(written)} berkas kab/kota ditulis ke {folder}.")
 
 
 def _atomic_write(target: Path, produce: Callable[[Path], None]) -> None:

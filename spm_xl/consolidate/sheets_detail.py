@@ -10,7 +10,7 @@ from .. import labels
 from ..book import outputs as o
 from ..catalogue import load_catalogue
 from ..findings import SEVERITY_TEXT, Finding
-from .model import FileReport
+from .model import FileReport, is_empty
 from .sheets import (
     BELUM_MENGIRIM,
     DUPLIKAT,
@@ -24,27 +24,32 @@ from .sheets import (
     long_table,
     region,
 )
+from .status import status_board
 
 # --- Belum Mengirim ------------------------------------------------------------------------
 
 def belum_mengirim(wb: xlsxwriter.Workbook, book: Book) -> None:
-    cols = (o.Column("Kode Wilayah", "teks", 12), o.Column("Kab/Kota", "teks", 34),
-            o.Column("Jenis", "teks", 12))
-    rows = ([k.kode, k.nama, k.jenis.capitalize()] for k in book.gate.missing)
+    """The status board: every kab/kota of the province and what became of its file."""
+    cols = (o.Column("Kode Wilayah", "teks", 12), o.Column("Kab/Kota", "teks", 30),
+            o.Column("Status", "teks", 16), o.Column("Berkas", "teks", 34),
+            o.Column("Keterangan", "teks", 80))
+    rows = ([s.kode, s.nama, s.status, ", ".join(s.berkas), s.keterangan]
+            for s in status_board(book.gate))
     preamble = ([] if book.gate.province else
                 [("Provinsi tidak dapat ditentukan; daftar kab/kota tidak tersedia.", True)])
-    long_table(wb, book, BELUM_MENGIRIM, "Kab/Kota yang Belum Mengirim", cols, rows,
-               preamble, empty="Semua kab/kota provinsi ini sudah mengirim buku kerja.")
+    long_table(wb, book, BELUM_MENGIRIM, "Status Pengiriman Kab/Kota (Belum Mengirim, Ditolak, "
+               "Konflik, Kosong, Dipakai)", cols, rows, preamble,
+               empty="Daftar kab/kota provinsi ini tidak tersedia.")
 
 
 # --- Duplikat ------------------------------------------------------------------------------
 
 def duplikat(wb: xlsxwriter.Workbook, book: Book) -> None:
-    cols = [o.Column("Grup", "bilangan", 7), o.Column("ID Pseudonim", "teks", 22),
+    cols = [o.Column("Grup", "nomor", 7), o.Column("ID Pseudonim", "teks", 22),
             o.Column(o.O_KODE_LAYANAN, "teks", 8), o.Column("Jumlah Kab/Kota", "bilangan", 10),
             o.Column("Kode Wilayah", "teks", 10), o.Column("Kab/Kota", "teks", 26),
             o.Column("Berkas", "teks", 30), o.Column(o.O_SHEET, "teks", 16),
-            o.Column("Baris", "bilangan", 8)]
+            o.Column("Baris", "nomor", 8)]
     if book.personal:
         cols += [o.Column("NIK", "teks", 20), o.Column("Nama", "teks", 28),
                  o.Column("Tanggal Lahir", "teks", 12)]
@@ -173,4 +178,10 @@ def _statuses(book: Book) -> dict[str, str]:
             others = ", ".join(x.source.name for x in c.reports if x is not r)
             out[r.source.path] = (f"Konflik: kab/kota {c.kode} juga dikirim dalam {others}; "
                                   "tidak dipakai")
+    for r in g.districts:
+        if is_empty(r):
+            out[r.source.path] = "Kosong: tidak ada baris penerima; tidak diperingkat"
+    for copy, original in g.copies:
+        out[copy.source.path] = (f"Salinan identik dari {original.source.name} (SHA-256 sama); "
+                                 "dihitung sekali")
     return out

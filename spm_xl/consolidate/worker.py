@@ -83,7 +83,8 @@ def _evaluate(path: Path, source: Source, personal: bool) -> FileReport:
 
     data = read_workbook(path)
     ev = evaluate(data)
-    stale = any(f.kode == "hasil_usang" for f in ev.findings)
+    # a result computed for another quarter (--triwulan) shows other figures: not compared
+    stale = any(f.kode in ("hasil_usang", "hasil_triwulan_lain") for f in ev.findings)
     extra = saved_output_findings(path, ev.result, data.identity.triwulan, stale,
                                   stamped=labels.CAPAIAN in data.stamps)
     rows = {code: len(s.rows) for code, s in data.services.items()}
