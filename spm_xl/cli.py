@@ -317,6 +317,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="cetak ringkasan sebagai JSON di keluaran standar")
     k.add_argument("--sertakan-data-pribadi", action="store_true",
                    help="sertakan nama dan NIK pada daftar duplikat (data pribadi!)")
+    k.add_argument("--tanpa-cache", action="store_true",
+                   help="baca ulang semua berkas; jangan pakai atau isi cache hasil per berkas")
     k.add_argument("--sebelumnya", metavar="BERKAS",
                    help="buku kerja provinsi periode sebelumnya: tampilkan perubahannya")
     k.add_argument("--umpan-balik", metavar="FOLDER",

@@ -19,12 +19,6 @@ SECRET = "Keluarga Pak Rahasia menolak didata"
 PROVINCE_LADDER = {"Ambang Tuntas Pratama": 76}
 
 
-@pytest.fixture(autouse=True)
-def private_key_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.delenv("SPM_XL_KUNCI", raising=False)
-
-
 @pytest.fixture
 def run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[dict[str, Any], Path]:
     d = tmp_path / "masuk"
@@ -39,7 +33,18 @@ def run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[dict[str, A
     out = tmp_path / "prov.xlsx"
     code = cli(["konsolidasi", str(d), "--provinsi", str(own), "-o", str(out), "--json"])
     assert code in (0, 1)
-    return json.loads(capsys.readouterr().out), out
+    first = json.loads(capsys.readouterr().out)
+    # a second run reads every file from the cache: the ladder and the filled flags survive
+    code = cli(["konsolidasi", str(d), "--provinsi", str(own), "-o", str(out), "--json"])
+    again = json.loads(capsys.readouterr().out)
+    for doc in (first, again):
+        for k in doc["kabkota"]:
+            k.pop("berkas_hasil", None)
+    assert [(k["tangga_kategori"], k["laporan"], k["kategori_spm_bidang_sosial"])
+            for k in again["kabkota"]] == [
+        (k["tangga_kategori"], k["laporan"], k["kategori_spm_bidang_sosial"])
+        for k in first["kabkota"]]
+    return again, out
 
 
 def _rows(path: Path, sheet: str) -> list[tuple[object, ...]]:

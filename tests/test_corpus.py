@@ -203,8 +203,9 @@ def _konsolidasi_problems(r: Run) -> list[str]:
         problems.append(f"ditolak: {rejected[name]}")
     if r.output is None:
         problems.append("tidak ada buku kerja provinsi")
-    elif case.konsolidasi == 1:
-        problems += _missing(_sheet_text(r.output, "Pemeriksaan"), name, case.pesan)
+    elif case.konsolidasi == 1:  # the province sees file, kind and cell, never typed text
+        problems += _missing(_sheet_text(r.output, "Pemeriksaan"), name, *case.findings,
+                             *case.findings.values())
     return problems
 
 
@@ -282,14 +283,16 @@ def test_formula_looking_text_stays_text_in_every_output(corpus: Corpus, case: C
     district = corpus.run(case, "hitung").output
     province = corpus.run(case, "konsolidasi").output
     assert district is not None and province is not None
+    cells = list(_cells_holding(district, case.formula_texts, set(OUTPUT_SHEETS)))
+    assert cells, f"no output cell of {district.name} holds the texts"
+    for text in case.formula_texts:
+        assert any(text in _sheet_text(district, s) for s, _, _, _ in cells), text
+    # the provincial Pemeriksaan lists kinds, not typed text; what does reach the province
+    # (the region name on Sumber) must still be text
     for path, sheets in ((district, set(OUTPUT_SHEETS)), (province, None)):
-        cells = list(_cells_holding(path, case.formula_texts, sheets))
-        assert cells, f"no output cell of {path.name} holds the texts"
-        for sheet, ref, kind, has_formula in cells:
+        for sheet, ref, kind, has_formula in _cells_holding(path, case.formula_texts, sheets):
             assert not has_formula, f"{path.name} [{sheet}] {ref} is a formula"
             assert kind in ("s", "inlineStr"), f"{path.name} [{sheet}] {ref} has t={kind}"
-        for text in case.formula_texts:
-            assert any(text in _sheet_text(path, s) for s, _, _, _ in cells), text
 
 
 # --- after the whole corpus -------------------------------------------------------------------

@@ -34,6 +34,7 @@ from xlsxwriter.worksheet import Worksheet
 from .. import labels
 from ..catalogue import Catalogue
 from ..engine import RegionResult, round_half_up
+from ..finding_kinds import group_findings
 from ..findings import SEVERITY_TEXT, Finding, counts, sort_findings
 from ..quarters import BELUM, reported_only
 from ..records import Identity, Narrative, Stamp
@@ -664,6 +665,12 @@ def cell_link(sheet: str, cell: str) -> str:
     return "internal:'" + sheet.replace("'", "''") + "'!" + cell
 
 
+#: findings of one kind on one sheet listed cell by cell; past this, one summary row (count
+#: and cell ranges) comes first and only the first ones follow in detail, so 50,000 blank NIKs
+#: cost a few hundred rows, not seconds
+DETAIL_LIMIT = 200
+
+
 def render_pemeriksaan(workbook: xlsxwriter.Workbook, identity: Identity,
                        findings: list[Finding], stamp: Stamp) -> Worksheet:
     """Every finding, errors first; the cell is a link that jumps to the offending cell."""
@@ -683,7 +690,26 @@ def render_pemeriksaan(workbook: xlsxwriter.Workbook, identity: Identity,
     links = 0
     text_fmt = cell_format(workbook, "teks")
     link_fmt = cell_format(workbook, "tautan")
+    big = {(g.tingkat, g.sheet, g.kode): g for g in group_findings(findings)
+           if g.jumlah > DETAIL_LIMIT}
+    shown: dict[tuple[str, str | None, str], int] = {}
     for f in sort_findings(findings):
+        kind = (f.tingkat, f.sheet, f.kode)
+        if kind in big:
+            n = shown[kind] = shown.get(kind, 0) + 1
+            if n > DETAIL_LIMIT:
+                continue
+            if n == 1:  # one row for the whole kind first, then its first cells in detail
+                g = big[kind]
+                ws.write_string(row, 0, SEVERITY_TEXT[f.tingkat], text_fmt)
+                _text(ws, row, 1, f.sheet, text_fmt)
+                _text(ws, row, 2, g.sel, text_fmt)
+                ws.write_blank(row, 3, None, text_fmt)
+                ws.write_string(row, 4, f"{g.jumlah:,} sel: {g.keterangan} Baris berikut "
+                                f"merinci {DETAIL_LIMIT} yang pertama.".replace(",", "."),
+                                text_fmt)
+                ws.write_string(row, 5, f.kode, text_fmt)
+                row += 1
         ws.write_string(row, 0, SEVERITY_TEXT[f.tingkat], text_fmt)
         _text(ws, row, 1, f.sheet, text_fmt)
         if f.sheet and f.sel and _A1.fullmatch(f.sel) and links < _MAX_LINKS:

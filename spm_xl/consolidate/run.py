@@ -20,11 +20,12 @@ from typing import Any
 
 from ..findings import UnusableWorkbook, counts, has_errors
 from ..pipeline import stamp
+from .cache import ResultCache, seal_report, sealed
 from .duplicates import DuplicateGroup, count_persons, find_duplicates
 from .inputs import Gate, choose_province, discover, gate, province_code_error
 from .model import FileReport
 from .previous import read_previous
-from .pseudonym import ProvinceKey, province_key, pseudonym
+from .pseudonym import ProvinceKey, province_key, pseudonym, sealed_pseudonym
 from .summary import consolidation_json, province_text
 from .worker import Progress, process_all
 from .writer import Book, write_book
@@ -58,6 +59,7 @@ def main(args: argparse.Namespace) -> int:
     return consolidate_paths(args.inputs, Path(args.output), provinsi=args.provinsi,
                              kode_provinsi=args.kode_provinsi, as_json=args.json,
                              personal=args.sertakan_data_pribadi,
+                             cache=not getattr(args, "tanpa_cache", False),
                              sebelumnya=args.sebelumnya,
                              umpan_balik=getattr(args, "umpan_balik", None))
 
@@ -66,7 +68,7 @@ def consolidate_paths(inputs: Sequence[str | Path], output: Path, *,
                       provinsi: str | Path | None = None, kode_provinsi: str | None = None,
                       as_json: bool = False, personal: bool = False,
                       jobs: int | None = None, sebelumnya: str | Path | None = None,
-                      umpan_balik: str | Path | None = None) -> int:
+                      umpan_balik: str | Path | None = None, cache: bool = True) -> int:
     """Consolidate, tell the user what happened, return the exit code."""
     con = _console()
     if personal:
@@ -74,7 +76,7 @@ def consolidate_paths(inputs: Sequence[str | Path], output: Path, *,
     with _progress(con) as progress:
         outcome = consolidate(inputs, output, provinsi=provinsi, kode_provinsi=kode_provinsi,
                               personal=personal, jobs=jobs, progress=progress,
-                              sebelumnya=sebelumnya)
+                              sebelumnya=sebelumnya, cache=cache)
     _report(con, outcome)
     if umpan_balik is not None:
         _feedback(con, outcome, Path(umpan_balik))
@@ -89,8 +91,12 @@ def consolidate(inputs: Sequence[str | Path], output: Path, *,
                 provinsi: str | Path | None = None, kode_provinsi: str | None = None,
                 personal: bool = False, jobs: int | None = None,
                 progress: Progress | None = None,
-                sebelumnya: str | Path | None = None) -> Outcome:
-    """Read, gate, recompute and write; never modifies an input, prints nothing."""
+                sebelumnya: str | Path | None = None, cache: bool = True) -> Outcome:
+    """Read, gate, recompute and write; never modifies an input, prints nothing.
+
+    ``cache``: reuse the results of files read before (``cache.ResultCache``); never with
+    ``personal``, whose names and NIKs the cache must not hold.
+    """
     clock = _Clock()
     output = Path(output)
     _check_output(output)
@@ -104,16 +110,17 @@ def consolidate(inputs: Sequence[str | Path], output: Path, *,
     if own_path is not None and _same(own_path) == _same(output):
         raise UnusableWorkbook(_output_is_input(output))
     paths = [*([own_path] if own_path else []), *files]
-    if jobs is None:
-        jobs = JOBS if sum(_size(p) for p in paths) >= POOL_MIN_BYTES else 1
-    reports = process_all(paths, personal=personal, jobs=jobs, progress=progress)
-    clock.lap(f"baca dan hitung {len(paths)} berkas ({jobs} proses)")
+    store = ResultCache() if cache and not personal else None
+    reports = _read_all(paths, store, personal=personal, jobs=jobs, progress=progress)
+    clock.lap(f"baca dan hitung {len(paths)} berkas"
+              + (f" ({store.hits} dari cache)" if store else ""))
     own = reports[0] if own_path else None
     districts = [*reports[1 if own_path else 0:], *problems]
     province = choose_province(own, kode_provinsi, districts)
     if province is None and kode_provinsi:
         _require_province_code(kode_provinsi)
     g = gate(districts, own, province)
+    key = _keep(store, g) if store else None
     groups = find_duplicates([r.keys for r in g.districts])
     persons = count_persons(groups)
     clock.lap("gerbang dan duplikat")
@@ -123,11 +130,11 @@ def consolidate(inputs: Sequence[str | Path], output: Path, *,
         return Outcome(g, groups, persons, document, EXIT_UNUSABLE, None, sources, None)
     key_note = "tidak diperlukan (tidak ada duplikat)"
     names: dict[bytes, str] = {}
-    key: ProvinceKey | None = None
     if groups:
         assert g.province is not None
-        key = province_key(g.province.kode)
-        names = {grp.digest: pseudonym(key.key, grp.digest) for grp in groups}
+        key = key or province_key(g.province.kode)
+        names = {grp.digest: sealed_pseudonym(grp.digest) if grp.members[0].keys.sealed
+                 else pseudonym(key.key, grp.digest) for grp in groups}
         key_note = f"kunci dari {key.source}, tidak disimpan di buku kerja ini"
     st = stamp(_sidik(g), g.province.kode if g.province else "")
     book = Book(g, groups, persons, names, personal, sources, st, key_note, previous)
@@ -137,6 +144,35 @@ def consolidate(inputs: Sequence[str | Path], output: Path, *,
     bad = bool(g.rejected or g.conflicts) or any(has_errors(r.findings) for r in used)
     return Outcome(g, groups, persons, document, EXIT_DATA if bad else EXIT_OK, output,
                    sources, key)
+
+
+def _read_all(paths: list[Path], store: ResultCache | None, *, personal: bool,
+              jobs: int | None, progress: Progress | None) -> list[FileReport]:
+    """Reports in input order: from the cache where the bytes are known, else read."""
+    cached = {i: r for i, p in enumerate(paths) if store and (r := store.load(p))}
+    todo = [p for i, p in enumerate(paths) if i not in cached]
+    if jobs is None:
+        jobs = JOBS if sum(_size(p) for p in todo) >= POOL_MIN_BYTES else 1
+    fresh = iter(process_all(todo, personal=personal, jobs=jobs, progress=progress,
+                             seal=store is not None))
+    return [cached[i] if i in cached else next(fresh) for i in range(len(paths))]
+
+
+def _keep(store: ResultCache, g: Gate) -> ProvinceKey | None:
+    """Seal the accepted files' match keys with the province key and cache what was read.
+
+    Workers seal when the key already exists; on a province's first run it is created here.
+    """
+    used = [*g.districts, *([g.own] if g.own else [])]
+    if g.province is None or not used:
+        return None
+    key = province_key(g.province.kode)
+    for r in used:
+        if not sealed(r):
+            seal_report(r, key.key)
+        store.save(r, key.key)
+    store.trim()
+    return key
 
 
 class _Clock:

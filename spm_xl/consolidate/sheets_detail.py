@@ -9,7 +9,8 @@ import xlsxwriter
 from .. import labels
 from ..book import outputs as o
 from ..catalogue import load_catalogue
-from ..findings import SEVERITY_TEXT, Finding
+from ..finding_kinds import group_findings
+from ..findings import SEVERITY_TEXT
 from .model import FileReport, is_empty
 from .sheets import (
     BELUM_MENGIRIM,
@@ -91,36 +92,46 @@ def _duplicate_rows(book: Book) -> Iterator[list[Value]]:
 # --- Pemeriksaan ---------------------------------------------------------------------------
 
 def pemeriksaan(wb: xlsxwriter.Workbook, book: Book) -> None:
+    """One row per district, sheet and kind of finding, with a count and the cell ranges.
+
+    The district's own Pemeriksaan lists every cell with its message; the province needs to
+    know what to send back, and 20,000 "NIK kosong" rows would only bury it. The text is the
+    kind's generic sentence, never what a district typed.
+    """
     cols = (o.Column("Kode Wilayah", "teks", 10), o.Column("Daerah", "teks", 24),
             o.Column("Berkas", "teks", 28), o.Column(o.O_TINGKAT, "teks", 11),
-            o.Column(o.O_SHEET, "teks", 16), o.Column(o.O_SEL, "teks", 8),
-            o.Column(o.O_NILAI, "teks", 22), o.Column(o.O_PESAN, "teks", 90),
-            o.Column(o.O_KODE, "teks", 22))
+            o.Column(o.O_SHEET, "teks", 16), o.Column(o.O_KODE, "teks", 22),
+            o.Column("Jumlah", "bilangan", 9), o.Column(o.O_SEL, "teks", 30),
+            o.Column("Keterangan", "teks", 80))
+    preamble = [("Satu baris per kab/kota, sheet dan jenis temuan. Rincian per sel ada di sheet "
+                 "Pemeriksaan buku kerja kab/kota masing-masing.", False)]
     long_table(wb, book, PEMERIKSAAN, "Pemeriksaan Data Seluruh Berkas", cols,
-               _finding_rows(book), empty="Tidak ada temuan.")
+               _finding_rows(book), preamble, empty="Tidak ada temuan.")
 
 
 def _finding_rows(book: Book) -> Iterator[list[Value]]:
     g = book.gate
     for x in g.rejected:
-        yield _finding_row(x.report, Finding("galat", "berkas_ditolak",
-                                             f"Berkas tidak dipakai: {x.alasan}"))
+        yield _file_row(x.report, "berkas_ditolak", f"Berkas tidak dipakai: {x.alasan}")
     for c in g.conflicts:
         names = ", ".join(r.source.name for r in c.reports)
         for r in c.reports:
-            yield _finding_row(r, Finding(
-                "galat", "konflik_kabkota",
-                f"Kab/kota {c.kode} dikirim dalam lebih dari satu berkas ({names}); tidak ada "
-                "yang dipakai sampai hanya satu yang dikirim."))
+            yield _file_row(r, "konflik_kabkota",
+                            f"Kab/kota {c.kode} dikirim dalam lebih dari satu berkas ({names}); "
+                            "tidak ada yang dipakai sampai hanya satu yang dikirim.")
     for r in accepted(book):
-        for f in r.findings:
-            yield _finding_row(r, f)
+        for grp in group_findings(r.findings):
+            yield [*_where(r), SEVERITY_TEXT[grp.tingkat], grp.sheet, grp.kode, grp.jumlah,
+                   grp.sel or None, grp.keterangan]
 
 
-def _finding_row(r: FileReport, f: Finding) -> list[Value]:
+def _file_row(r: FileReport, kode: str, why: str) -> list[Value]:
+    return [*_where(r), SEVERITY_TEXT["galat"], None, kode, 1, None, why]
+
+
+def _where(r: FileReport) -> list[Value]:
     ident = r.identity
-    return [ident.kode if ident else None, region(r) if ident else None, r.source.name,
-            SEVERITY_TEXT[f.tingkat], f.sheet, f.sel, f.nilai, f.pesan, f.kode]
+    return [ident.kode if ident else None, region(r) if ident else None, r.source.name]
 
 
 # --- Sumber --------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ importable top-level and picklable, as the ``spawn`` start method requires.
 from __future__ import annotations
 
 import gc
-import hashlib
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -28,6 +27,7 @@ from .. import labels
 from ..findings import UnusableWorkbook, sort_findings
 from ..nik import clean, sixteen_digits
 from ..records import ServiceRows
+from .cache import file_sha256, safe_findings, seal_report
 from .model import FileReport, NarrativeFilled, PersonKeys, Source
 from .pseudonym import DIGEST_BYTES, identity_digest, identity_key
 
@@ -35,15 +35,22 @@ from .pseudonym import DIGEST_BYTES, identity_digest, identity_key
 Progress = Callable[[FileReport, int], None]
 
 
-def process_file(path: str, personal: bool = False) -> FileReport:
-    """Everything the consolidation needs from one file; never raises for a bad file."""
+def process_file(path: str, personal: bool = False, seal: bool = False) -> FileReport:
+    """Everything the consolidation needs from one file; never raises for a bad file.
+
+    ``seal``: the match keys are sealed with the province key when it exists already
+    (``cache.seal_report``), here in the worker rather than in the main process.
+    """
     p = Path(path)
     source = Source(str(p), p.name)
     try:
-        sha, size = _hash(p)
+        sha, size = file_sha256(p)
         source = Source(str(p), p.name, sha, size)
         with _no_cycle_collection():
-            return _evaluate(p, source, personal)
+            report = _evaluate(p, source, personal)
+            if seal:
+                seal_report(report)
+            return report
     except UnusableWorkbook as e:
         return FileReport(source, error=e.pesan)
     except OSError as e:
@@ -90,7 +97,7 @@ def _evaluate(path: Path, source: Source, personal: bool) -> FileReport:
     rows = {code: len(s.rows) for code, s in data.services.items()}
     keys = [person_keys(s, personal) for s in data.services.values()]
     found = sort_findings([*ev.findings, *extra])
-    return FileReport(source, data.identity, ev.result, found, rows, keys,
+    return FileReport(source, data.identity, ev.result, safe_findings(found), rows, keys,
                       keterisian=keterisian(data, ev.result, found), settings=data.settings,
                       narasi=NarrativeFilled.of(data.narasi))
 
@@ -160,12 +167,12 @@ def _day(value: object) -> date | None:
 
 
 def process_all(paths: Sequence[Path], *, personal: bool, jobs: int,
-                progress: Progress | None = None) -> list[FileReport]:
+                progress: Progress | None = None, seal: bool = False) -> list[FileReport]:
     """``process_file`` for every path, in input order; ``jobs`` > 1 uses a spawn pool."""
     if jobs <= 1 or len(paths) <= 1:
         out = []
         for p in paths:
-            report = process_file(str(p), personal)
+            report = process_file(str(p), personal, seal)
             if progress:
                 progress(report, len(paths))
             out.append(report)
@@ -176,7 +183,7 @@ def process_all(paths: Sequence[Path], *, personal: bool, jobs: int,
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
         futures: dict[Future[FileReport], int] = {
-            pool.submit(process_file, str(paths[i]), personal): i for i in order}
+            pool.submit(process_file, str(paths[i]), personal, seal): i for i in order}
         for fut in as_completed(futures):
             i = futures[fut]
             try:
@@ -196,16 +203,6 @@ def process_all(paths: Sequence[Path], *, personal: bool, jobs: int,
 def _unexpected(e: BaseException) -> str:
     return (f"Galat tak terduga saat membaca berkas ini ({type(e).__name__}); berkas dilewati. "
             "Jalankan dengan SPM_XL_DEBUG=1 untuk rinciannya.")
-
-
-def _hash(path: Path) -> tuple[str, int]:
-    h = hashlib.sha256()
-    size = 0
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-            size += len(chunk)
-    return h.hexdigest(), size
 
 
 def _size(path: Path) -> int:
