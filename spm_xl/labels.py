@@ -133,3 +133,6 @@ STAMP_ROW = 2
 STAMP_VERSI = "Versi Program"
 STAMP_WAKTU = "Waktu Hitung"
 STAMP_SIDIK = "Sidik Masukan"
+
+#: columns right of each input table left unlocked for the admin's own use (Petunjuk says so)
+OWN_COLUMNS = 20

@@ -139,7 +139,8 @@ def guide(catalogue: Catalogue, level: Level, macros: bool) -> list[Line]:
              "tanpa sengaja. Menyisipkan dan menghapus baris, menyisipkan kolom, mengatur "
              "format, mengurutkan dan menyaring tetap dapat dilakukan."),
         Line("butir", "Kolom milik sendiri: ketik judul dan isinya langsung di kolom kosong di "
-             "sebelah kanan tabel; kolom-kolom itu tidak dikunci."),
+             f"sebelah kanan tabel; {labels.OWN_COLUMNS} kolom pertama di kanan tabel tidak "
+             "dikunci (perlu lebih: buka proteksi lembar seperti di bawah)."),
         Line("butir", "Baris judul di atas tabel: klik kanan nomor baris judul kolom > Sisipkan "
              "(Insert). Sel baris baru ikut terkunci seperti judul kolom, jadi buka dulu "
              "proteksinya (Tinjau > Buka Proteksi Lembar / Review > Unprotect Sheet, tanpa "

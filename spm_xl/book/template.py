@@ -518,8 +518,12 @@ def _service_sheet(book: Workbook, catalogue: Catalogue, service: Service, fill:
 
 
 def _own_columns(book: Workbook, sheet: Worksheet, first: int) -> None:
-    """Columns right of a table are the admin's own (Petunjuk says so): left unlocked."""
-    sheet.set_column(first, 16_383, None, styles.fmt(book, "input"))
+    """Columns right of a table are the admin's own (Petunjuk says so): left unlocked.
+
+    A bounded band: a column format widens the sheet's ``<dimension>`` in XlsxWriter's output,
+    and a band out to XFD makes a filled sheet look like millions of cells to safe.py's check.
+    """
+    sheet.set_column(first, first + labels.OWN_COLUMNS - 1, None, styles.fmt(book, "input"))
 
 
 def _fill_rows(book: Workbook, sheet: Worksheet, headers: list[str], first: int,
