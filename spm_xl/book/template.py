@@ -429,6 +429,7 @@ def _permasalahan(book: Workbook, catalogue: Catalogue, level: Level) -> None:
     for row, service in enumerate(catalogue.services(level), start=1):
         sheet.write_string(row, 0, service.kode)
         sheet.write_string(row, 4, service.nama, styles.fmt(book, "catatan"))
+    _own_columns(book, sheet, len(headers))
     sheet.protect("", PROTECTION)
 
 
@@ -463,6 +464,7 @@ def _tahapan(book: Workbook) -> None:
         "input_message": "Ya bila Peraturan Kepala Daerah tentang rencana aksi SPM sudah ada.",
         "error_type": "warning", "error_title": "Perkada rencana aksi",
         "error_message": "Pilih Ya atau Tidak."})
+    _own_columns(book, sheet, len(labels.TAHAPAN_HEADERS))
     sheet.protect("", PROTECTION)
 
 
