@@ -120,7 +120,7 @@ def read_workbook(path: Path) -> WorkbookData:
                                f"Excel ({_detail(exc)}).") from exc
     with wb:
         data = read_source(CalamineSource(wb, path.name))
-    data.findings += _error_values(path, data)
+    data.findings += error_value_findings(excel_error_cells(path, error_value_sheets(data)))
     return data
 
 
@@ -155,12 +155,19 @@ def _read(ctx: _Ctx) -> WorkbookData:
                         _stamps(ctx), narasi)
 
 
-def _error_values(path: Path, data: WorkbookData) -> list[Finding]:
-    """Excel error values (#N/A, #REF!) in the sheets read: calamine reads them as empty."""
-    read = [labels.IDENTITAS, labels.KONFIGURASI, labels.HARGA, labels.ANGGARAN,
+def error_value_sheets(data: WorkbookData) -> list[str]:
+    """The sheets whose Excel error values are findings: those the checks and engine read."""
+    return [labels.IDENTITAS, labels.KONFIGURASI, labels.HARGA, labels.ANGGARAN,
             *(s.sheet for s in data.services.values())]
+
+
+def error_value_findings(found: dict[str, tuple[list[tuple[str, str]], int]]
+                         ) -> list[Finding]:
+    """Excel error values (#N/A, #REF!), read as empty cells, as findings: sheet -> (up to
+    ``safe.MAX_ERROR_CELLS`` of (cell, error text), how many there are); both the file and
+    the Excel buttons report them through here."""
     out = []
-    for sheet, (cells, total) in excel_error_cells(path, read).items():
+    for sheet, (cells, total) in found.items():
         for ref, value in cells:
             shown = display_value(value)
             out.append(Finding("galat", "nilai_galat_excel",
@@ -227,6 +234,8 @@ def _load(ctx: _Ctx, name: str) -> _Sheet:
         with calamine_guard():
             grid = ctx.source.rows(name)
             merged = ctx.source.merged_ranges(name)
+    except UnusableWorkbook:  # the source's own message (Excel failing to deliver cells)
+        raise
     except (OverflowError, ReaderPanic) as exc:  # a number no date or duration can hold
         raise UnusableWorkbook(f"Sheet '{name}' di berkas '{ctx.berkas}' berisi angka yang "
                                "sangat besar atau negatif di sel berformat tanggal, waktu atau "
