@@ -96,9 +96,9 @@ def recompute_message(result: run.Run) -> str:
              f"tahun {ident.tahun}."]
     index = ev.result.indeks_daerah[ident.triwulan - 1]
     if index is None:
-        lines.append(f"Indeks daerah TW {roman}: tidak ada sasaran.")
+        lines.append(f"Indeks SPM Bidang Sosial TW {roman}: tidak ada sasaran.")
     else:
-        lines.append(f"Indeks daerah TW {roman}: {_decimal_text(round_half_up(index))} "
+        lines.append(f"Indeks SPM Bidang Sosial TW {roman}: {_decimal_text(round_half_up(index))} "
                      f"({ev.result.kategori_daerah[ident.triwulan - 1]}).")
     lines.append(f"Temuan: {_counts_text(c)}.")
     lines += _highlight_lines(result)

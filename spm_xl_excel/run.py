@@ -64,7 +64,7 @@ def recompute(book: xw.Book) -> Run:
 
     def render(wb: xlsxwriter.Workbook) -> None:
         render_outputs(wb, identity=ev.data.identity, result=ev.result, findings=ev.findings,
-                       stamp=st, catalogue=cat)
+                       stamp=st, catalogue=cat, narasi=ev.data.narasi)
 
     return _finish(book, ev, render, progress)
 

@@ -25,6 +25,9 @@ def test_a_dataclass_round_trips_and_a_wrong_type_or_field_is_refused() -> None:
         _build(Identity, {k: v for k, v in raw.items() if k != "admin"})
     assert _build(Keterisian | None, None) is None
     assert _build(Fraction, "2/3") == Fraction(2, 3)
+    assert _build(bool, True) is True
+    with pytest.raises(ValueError):
+        _build(bool, 1)
 
 
 def test_stored_findings_are_checked_value_by_value() -> None:

@@ -60,9 +60,9 @@ def test_the_index_refuses_what_is_not_a_percentage() -> None:
 
 
 @pytest.mark.parametrize(("index", "expected"), [
-    (100, "Tuntas Paripurna"), (99.999, "Tuntas Paripurna"), (89.995, "Tuntas Utama"),
+    (100, "Tuntas Paripurna"), (99.999, "Tuntas Utama"), (89.995, "Tuntas Utama"),
     (89.994, "Tuntas Madya"), (60, "Tuntas Muda"), (0, "Belum Tuntas")])
-def test_the_category_is_judged_on_the_index_rounded_to_two_decimals(
+def test_paripurna_needs_exactly_100_other_rungs_use_the_index_rounded_to_two_decimals(
         index: float, expected: str) -> None:
     assert SPM_KATEGORI(index) == expected
 

@@ -188,7 +188,7 @@ def test_the_message_box_gives_the_counts_and_the_regions_index(
     text, title, mode = recorder(book).alerts[-1]
     assert (title, mode) == ("SPM-XL", "info")
     assert text.startswith("Hitung Ulang selesai: Kabupaten Bombana, Triwulan II tahun 2026.")
-    assert re.search(r"Indeks daerah TW II: \d+,\d\d \(", text)
+    assert re.search(r"Indeks SPM Bidang Sosial TW II: \d+,\d\d \(", text)
     assert re.search(r"Temuan: \d+ galat, \d+ peringatan, \d+ info\.", text)
     assert "Traceback" not in text
 

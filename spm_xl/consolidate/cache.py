@@ -36,15 +36,15 @@ from ..engine import RegionResult
 from ..finding_kinds import describe
 from ..findings import Finding
 from ..keterisian import Keterisian
-from ..records import Identity
+from ..records import Identity, Settings
 from ..regions import PROVINCE_CODE
-from .model import FileReport, PersonKeys, Source
+from .model import FileReport, NarrativeFilled, PersonKeys, Source
 from .pseudonym import DIGEST_BYTES, existing_key
 
 CACHE_ENV = "SPM_XL_CACHE"  # a folder to use instead of the user's cache folder
 LIMIT_ENV = "SPM_XL_CACHE_MB"  # the size bound in MB
 LIMIT_MB = 1024
-FORMAT = 2
+FORMAT = 3  # 3: the district's Konfigurasi and whether D/E were filled (#11)
 SUFFIX = ".npz"
 
 
@@ -221,6 +221,7 @@ def _encode(target: Path, report: FileReport, key: bytes) -> None:
         "findings": [[f.tingkat, f.kode, f.sheet, f.sel] for f in report.findings],
         "rows": report.rows, "sheets": [[k.kode, k.sheet] for k in report.keys],
         "keterisian": _plain(report.keterisian),
+        "settings": _plain(report.settings), "narasi": _plain(report.narasi),
     }
     arrays: dict[str, Any] = {"meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)}
     for i, k in enumerate(report.keys):
@@ -257,7 +258,9 @@ def _decode(entry: Path, source: Source) -> FileReport | None:
     rows_per = {_text(k): _int(v) for k, v in meta["rows"].items()}
     score = _build(Keterisian | None, meta["keterisian"])
     return FileReport(source, identity, _build(RegionResult, meta["result"]), findings,
-                      rows_per, keys, keterisian=score)
+                      rows_per, keys, keterisian=score,
+                      settings=_build(Settings | None, meta["settings"]),
+                      narasi=_build(NarrativeFilled | None, meta["narasi"]))
 
 
 def _findings(raw: Any) -> list[Finding]:
@@ -348,6 +351,8 @@ def _builder(tp: Any) -> Builder:
         return lambda raw: Fraction(_text(raw))
     if tp is Decimal:
         return lambda raw: Decimal(_text(raw))
+    if tp is bool:
+        return _bool
     if tp is int:
         return _int
     if tp is str:
@@ -360,6 +365,12 @@ def _hints(tp: type) -> dict[str, Any]:
     """A dataclass's field types, resolved once (``get_type_hints`` compiles each string)."""
     hints = get_type_hints(tp)
     return {f.name: hints[f.name] for f in fields(tp)}
+
+
+def _bool(raw: Any) -> bool:
+    if type(raw) is not bool:
+        raise ValueError("expected true or false")
+    return raw
 
 
 def _int(raw: Any) -> int:
