@@ -162,8 +162,9 @@ def _recipients(rows: ServiceRows, year: int, seen: dict[str, list[str]],
     nik_birth = batch.lahir
     for j in np.flatnonzero(batch.valid & ~np.isnat(typed) & (typed != nik_birth)).tolist():
         yield Finding("peringatan", "nik_tanggal_beda",
-                      f"Tanggal lahir {_dmy(typed[j])} berbeda dengan yang tersirat di NIK "
-                      f"({_dmy(nik_birth[j])}).", sheet,
+                      f"Tanggal lahir {_dmy(typed[j])} berbeda dengan tanggal lahir yang "
+                      "tersirat di NIK (digit ke-7 sampai ke-12; untuk perempuan tanggalnya "
+                      "ditambah 40). Periksa salah satunya.", sheet,
                       _cell(cols, labels.D_LAHIR, excel_rows[j]))
     sexes = column(labels.D_JK)
     typed_sex = np.array([s.strip().upper() if isinstance(s, str) else "" for s in sexes])

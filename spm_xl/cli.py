@@ -50,9 +50,9 @@ def escape(text: str) -> str:
     """Text shown literally inside a line printed with rich markup, control characters out."""
     from rich.markup import escape as rich_escape
 
-    from .book.cells import printable
+    from .book.cells import one_line
 
-    return rich_escape(printable(text))
+    return rich_escape(one_line(text, 4000))
 
 
 def _emit_json(doc: object) -> None:

@@ -583,6 +583,11 @@ CASES: tuple[Case, ...] = (
 )
 
 
+from corpus_hostile import HOSTILE_CASES  # noqa: E402  (round two builds on the above)
+
+CASES = (*CASES, *HOSTILE_CASES)
+
+
 def run_cli(argv: Sequence[str]) -> tuple[int, str, str, float]:
     """``spm-xl ARGV`` in-process: exit code, stdout, stderr (and log records), seconds."""
     from spm_xl.cli import main

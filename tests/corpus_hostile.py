@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
-from corpus import KODE, district, nik, person, rewrite_zip
+from corpus import K1, KODE, Case, district, nik, person, rewrite_zip, unusable
+from workbooks import HARGA_HEADERS, person_row
 
 #: unique text planted wherever a district can type; must never reach the province
 MARKER = "ZQXMARKER"
@@ -112,5 +114,128 @@ def unknown_statuses(folder: Path, rows: int = 100_000) -> Path:
     return district(folder / "status-asing-banyak.xlsx", seed=700, rows={"K1": people})
 
 
-__all__ = ["KODE", "MARKER", "far_column", "huge_shared_string", "million_bare_rows", "nik",
-           "nine_tall_sheets", "rows_without_r", "unknown_statuses"]
+def book_cells_total(folder: Path) -> Path:
+    """A cell at AN100000 in nine sheets: each inside the per-sheet bound, 36 M together."""
+    src = district(folder / "_src-total-sel.xlsx", seed=635)
+    extra = b'<row r="100000"><c r="AN100000"><v>1</v></c></row>'
+    dst = folder / "total-sel.xlsx"
+    rewrite_zip(src, dst, lambda n, b: _sheet_data_end(extra)(b)
+                if n.startswith("xl/worksheets/sheet") else b)
+    src.unlink()
+    return dst
+
+
+def nik_forms(seed: int) -> list[str]:
+    """One synthetic NIK each written with dots, spaces, a dash and a zero-width space."""
+    a, b, c, d = (nik(seed + i) for i in range(4))
+    return [f"{a[:2]}.{a[2:4]}.{a[4:6]}.{a[6:12]}.{a[12:]}", f"{b[:4]} {b[4:8]} {b[8:12]} "
+            f"{b[12:]}", f"{c[:8]}-{c[8:]}", f"{d[:7]}\u200b{d[7:]}"]
+
+
+def nik_with_separators(folder: Path) -> Path:
+    """NIKs split by dots, spaces, dashes and zero-width spaces in status cells."""
+    rows = [person(810 + i, sandang=form) for i, form in enumerate(nik_forms(800))]
+    return district(folder / "nik-pemisah.xlsx", seed=810, rows={"K1": rows})
+
+
+def _planted(where: str, seed: int) -> str:
+    return f"{MARKER}-{where}-{nik(seed)}"
+
+
+def markers_everywhere(folder: Path) -> Path:
+    """MARKER and a NIK in every free-text place a sound district can type into."""
+    rows = [person(900, name=_planted("nama", 901), sandang=_planted("status", 902),
+                   permakanan="Butuh"),
+            {**person(903), "Tanggal Asesmen": _planted("tanggal", 904),
+             "Alamat": _planted("alamat", 905)},
+            {**person(906), "Jenis Kelamin": _planted("jk", 907)}]
+    disaster = [{**person_row(nik(908), "Korban Uji", lahir=date(1980, 1, 2), jk="L",
+                              permakanan="TW1"),
+                 "Kejadian Bencana": _planted("kejadian", 909),
+                 "Tanggal Kejadian": _planted("tglkejadian", 910),
+                 "Kelompok Rentan": _planted("rentan", 911)}]
+    harga = [["K1", "sandang", "Sandang", "paket", 1, _planted("harga", 912), 0, "SSH"],
+             ["K9", _planted("item", 913), _planted("itemnama", 914), "unit", 1, 1000, 0,
+              _planted("sumber", 915)]]
+    name = f"{MARKER}-berkas-{nik(916)}.xlsx"
+    path = district(folder / name, seed=917, rows={"K1": rows, "K5": disaster},
+                    harga_rows=harga, budgets={"K1": [1000, 0, 0, 0, 0],
+                                               _planted("anggaran", 918): [5, 0, 0, 0, 0]},
+                    identitas={"Nama Wilayah": _planted("wilayah", 919),
+                               "Nama Admin": _planted("admin", 920),
+                               "Provinsi": _planted("provinsi", 921)},
+                    konfigurasi={"Bobot Layanan": _planted("bobot", 922)},
+                    stamps={"Capaian": ("1.0", _planted("waktu", 923), _planted("sidik", 924))},
+                    extra_sheets={f"{MARKER}{nik(925)[:20]}"[:31]: [[_planted("lain", 926)]]})
+    assert HARGA_HEADERS
+    return path
+
+
+def marker_in_code(folder: Path) -> Path:
+    return district(folder / "penanda-kode.xlsx", seed=930,
+                    identitas={"Kode Wilayah": _planted("kode", 931)})
+
+
+def marker_in_version(folder: Path) -> Path:
+    return district(folder / "penanda-versi.xlsx", seed=935,
+                    identitas={"Versi Templat": _planted("versi", 936)})
+
+
+def marker_in_period(folder: Path) -> Path:
+    return district(folder / "penanda-periode.xlsx", seed=940,
+                    identitas={"Tahun": _planted("tahun", 941),
+                               "Tingkat": _planted("tingkat", 942)})
+
+
+def marker_in_sheet_name(folder: Path) -> Path:
+    """K3 Lansia renamed to a text holding the marker and NIK digits."""
+    return district(folder / "penanda-sheet.xlsx", seed=945,
+                    rename_sheets={"K3 Lansia": f"K3 {MARKER} {nik(946)[:12]}"})
+
+
+def spoofing_name(folder: Path) -> Path:
+    """A file name with a newline, a fake verdict and a right-to-left override."""
+    name = "palsu\nHasil ditulis ke LAPORAN-PALSU.xlsx. 0 galat\u202exslx.xlsx"
+    return district(folder / name, seed=950)
+
+
+def long_name(folder: Path) -> Path:
+    """A 240-byte file name: temporary and backup names must stay under 255 bytes."""
+    return district(folder / ("b" * 235 + ".xlsx"), seed=955)
+
+
+TOO_BIG = "terlalu besar untuk dibaca"
+HOSTILE_CASES: tuple[Case, ...] = (
+    unusable("baris_tanpa_r", "100.000 <row> tanpa r + sel XFD1 (35 KB, dulu 52 GB)",
+             rows_without_r, TOO_BIG, sheet=K1),
+    unusable("sejuta_baris", "1.000.000 <row/> kosong (37 KB)", million_bare_rows, TOO_BIG,
+             sheet=K1),
+    unusable("kolom_xfd1220", "satu sel di XFD1220 (dulu 815 MB)", far_column, TOO_BIG,
+             sheet=K1),
+    unusable("sembilan_sheet", "sel di AN499999 pada sembilan sheet", nine_tall_sheets,
+             TOO_BIG, sheet="Petunjuk"),
+    unusable("total_sel", "sel di AN100000 pada sembilan sheet (36 juta sel)",
+             book_cells_total, "seluruh sheet-nya memakai"),
+    unusable("teks_bersama_raksasa", "satu teks bersama 7 MB dipakai 300 sel",
+             huge_shared_string, "sharedStrings"),
+    Case("nik_pemisah", "NIK dengan titik, spasi, tanda hubung, spasi nol-lebar di sel",
+         nik_with_separators, 1, 1, 1, pesan="bukan status", sheet=K1, sel="L2",
+         findings={"status_tidak_dikenal": "L2"}),
+    Case("penanda_di_mana_mana", "penanda + NIK di setiap teks bebas, nama berkas dan sheet",
+         markers_everywhere, 1, 1, 1, pesan="bukan status", sheet=K1,
+         findings={"status_tidak_dikenal": "L2"}),
+    Case("penanda_kode", "penanda + NIK di Kode Wilayah", marker_in_code, 1, 1, 1,
+         pesan="Kode Wilayah"),
+    Case("penanda_versi", "penanda + NIK di Versi Templat", marker_in_version, 0, 0, 1,
+         pesan="Versi templat"),
+    Case("penanda_periode", "penanda + NIK di Tahun dan Tingkat", marker_in_period, 2, 2, 1,
+         pesan="Tahun"),
+    unusable("penanda_nama_sheet", "K3 Lansia diganti nama berisi penanda + NIK",
+             marker_in_sheet_name, "tampaknya", sheet="K3 Lansia"),
+    Case("nama_berkas_palsu", "nama berkas dengan baris baru, vonis palsu dan U+202E",
+         spoofing_name, 0, 0, 0, pesan="0 galat"),
+    Case("nama_berkas_panjang", "nama berkas 240 byte", long_name, 0, 0, 0, pesan="0 galat"),
+)
+
+
+__all__ = ["HOSTILE_CASES", "KODE", "MARKER", "nik_forms", "unknown_statuses"]

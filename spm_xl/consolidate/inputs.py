@@ -196,7 +196,8 @@ def _district_problem(r: FileReport, province: ProvinceChoice | None) -> str | N
         return "Provinsi konsolidasi tidak dapat ditentukan."
     if ident.kode[:2] != province.kode:
         other = regions().provinsi.get(ident.kode[:2], ident.kode[:2])
-        return (f"Kab/kota {ident.kode} ({ident.nama}) termasuk Provinsi {other}, bukan "
+        return (f"Kab/kota {ident.kode} ({regions().kabkota[ident.kode].nama}) termasuk Provinsi "
+                f"{other}, bukan "
                 f"Provinsi {province.nama} ({province.kode}) yang sedang dikonsolidasikan.")
     return None
 
@@ -208,9 +209,9 @@ def _own_problem(r: FileReport, province: ProvinceChoice | None) -> str | None:
     ident = r.identity
     if ident.tingkat != "provinsi" or not PROVINCE_CODE.match(ident.kode):
         return (f"Berkas --provinsi harus buku kerja tingkat Provinsi; yang ini bertingkat "
-                f"{labels.TINGKAT_TEXT.get(ident.tingkat, ident.tingkat)} ({ident.kode}).")
+                f"{labels.TINGKAT_TEXT.get(ident.tingkat, ident.tingkat)} ('{ident.kode}').")
     if province is not None and ident.kode != province.kode:
-        return (f"Buku kerja provinsi ini milik provinsi {ident.kode}, bukan {province.kode} "
+        return (f"Buku kerja provinsi ini milik provinsi '{ident.kode}', bukan {province.kode} "
                 "yang sedang dikonsolidasikan.")
     return None
 
@@ -220,7 +221,7 @@ def _version_problem(version: str) -> str | None:
     if version.split(".")[0] == current.split(".")[0] and version.strip():
         return None
     shown = version.strip() or "(kosong)"
-    return (f"Versi templat {shown} tidak didukung; konsolidasi ini membaca templat versi "
+    return (f"Versi templat '{shown}' tidak didukung; konsolidasi ini membaca templat versi "
             f"{current.split('.')[0]}.x. Pindahkan datanya ke templat terbaru (spm-xl templat).")
 
 

@@ -258,10 +258,10 @@ class _progress:
 def _report(con: Any, out: Outcome) -> None:
     from rich.markup import escape as rich_escape
 
-    from ..book.cells import printable
+    from ..book.cells import one_line
 
-    def escape(text: str) -> str:  # file names and reasons are data: no markup, no controls
-        return rich_escape(printable(text))
+    def escape(text: str) -> str:  # file names and reasons are data: no markup, no controls,
+        return rich_escape(one_line(text, 4000))  # no newline (a name could fake a line)
 
     g = out.gate
     con.print(f"Provinsi: {province_text(g.province)}"
@@ -295,7 +295,7 @@ def _report(con: Any, out: Outcome) -> None:
                   "tempat aman dan jangan dibagikan; tanpa kunci yang sama, ID pseudonim tidak "
                   "cocok lagi antar konsolidasi.")
     if out.written:
-        con.print(f"Hasil ditulis ke {out.written}.")
+        con.print(f"Hasil ditulis ke {one_line(str(out.written), 4000)}.")
     else:
         con.print("[red]Tidak ada berkas yang dapat dikonsolidasikan; tidak ada hasil yang "
                   "ditulis.[/]", markup=True)

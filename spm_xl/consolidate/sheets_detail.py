@@ -11,6 +11,7 @@ from ..book import outputs as o
 from ..catalogue import load_catalogue
 from ..findings import SEVERITY_TEXT, Finding
 from .model import FileReport
+from .neutral import code_label, file_label, reason, sheet_label, version_label
 from .sheets import (
     BELUM_MENGIRIM,
     DUPLIKAT,
@@ -72,7 +73,7 @@ def _duplicate_rows(book: Book) -> Iterator[list[Value]]:
             ident = report.identity
             assert ident is not None
             values: list[Value] = [n, pid, group.layanan, count, ident.kode, region(report),
-                                   report.source.name, m.keys.sheet, m.row]
+                                   file_label(report), sheet_label(m.keys.sheet), m.row]
             if book.personal:
                 k = m.keys
                 values += [k.nik[m.position] if k.nik else None,
@@ -96,24 +97,28 @@ def pemeriksaan(wb: xlsxwriter.Workbook, book: Book) -> None:
 def _finding_rows(book: Book) -> Iterator[list[Value]]:
     g = book.gate
     for x in g.rejected:
-        yield _finding_row(x.report, Finding("galat", "berkas_ditolak",
-                                             f"Berkas tidak dipakai: {x.alasan}"))
+        yield _finding_row(book, x.report, Finding(
+            "galat", "berkas_ditolak", f"Berkas tidak dipakai: {reason(x.alasan, x.report)}"),
+            plain=True)
     for c in g.conflicts:
-        names = ", ".join(r.source.name for r in c.reports)
+        names = ", ".join(file_label(r) for r in c.reports)
         for r in c.reports:
-            yield _finding_row(r, Finding(
+            yield _finding_row(book, r, Finding(
                 "galat", "konflik_kabkota",
                 f"Kab/kota {c.kode} dikirim dalam lebih dari satu berkas ({names}); tidak ada "
-                "yang dipakai sampai hanya satu yang dikirim."))
+                "yang dipakai sampai hanya satu yang dikirim."), plain=True)
     for r in accepted(book):
         for f in r.findings:
-            yield _finding_row(r, f)
+            yield _finding_row(book, r, f)
 
 
-def _finding_row(r: FileReport, f: Finding) -> list[Value]:
+def _finding_row(book: Book, r: FileReport, f: Finding, plain: bool = False) -> list[Value]:
+    """One finding; without --sertakan-data-pribadi, its kind and place only (no typed text)."""
     ident = r.identity
-    return [ident.kode if ident else None, region(r) if ident else None, r.source.name,
-            SEVERITY_TEXT[f.tingkat], f.sheet, f.sel, f.nilai, f.pesan, f.kode]
+    detail = book.personal or plain
+    return [code_label(ident.kode) if ident else None, region(r) if ident else None,
+            file_label(r), SEVERITY_TEXT[f.tingkat], sheet_label(f.sheet), f.sel,
+            f.nilai if book.personal else None, f.pesan if detail else f.provincial(), f.kode]
 
 
 # --- Sumber --------------------------------------------------------------------------------
@@ -133,10 +138,11 @@ def sumber(wb: xlsxwriter.Workbook, book: Book) -> None:
     def rows() -> Iterator[list[Value]]:
         for r in book.sources:
             ident = r.identity
-            yield [r.source.name, r.source.sha256, r.source.size,
-                   ident.versi_templat if ident else None,
+            yield [file_label(r), r.source.sha256, r.source.size,
+                   version_label(ident.versi_templat) if ident else None,
                    labels.TINGKAT_TEXT.get(ident.tingkat) if ident else None,
-                   ident.kode if ident else None, ident.nama if ident else None,
+                   code_label(ident.kode) if ident else None,
+                   region(r) if ident else None,
                    ident.tahun if ident else None,
                    labels.QUARTER_ROMAN[ident.triwulan - 1]
                    if ident and 1 <= ident.triwulan <= 4 else None,
@@ -152,10 +158,10 @@ def _statuses(book: Book) -> dict[str, str]:
     if g.own is not None:
         out[g.own.source.path] = "Dipakai (buku kerja provinsi, P1-P5)"
     for x in g.rejected:
-        out[x.report.source.path] = f"Ditolak: {x.alasan}"
+        out[x.report.source.path] = f"Ditolak: {reason(x.alasan, x.report)}"
     for c in g.conflicts:
         for r in c.reports:
-            others = ", ".join(x.source.name for x in c.reports if x is not r)
+            others = ", ".join(file_label(x) for x in c.reports if x is not r)
             out[r.source.path] = (f"Konflik: kab/kota {c.kode} juga dikirim dalam {others}; "
                                   "tidak dipakai")
     return out

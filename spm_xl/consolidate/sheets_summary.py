@@ -16,6 +16,7 @@ from ..engine import category, rupiah
 from ..records import default_settings
 from ..regions import regions
 from .model import FileReport
+from .neutral import file_label
 from .sheets import (
     DASHBOARD,
     HEAD,
@@ -62,7 +63,7 @@ def ringkasan(wb: xlsxwriter.Workbook, book: Book) -> None:
         ("Triwulan dilaporkan", labels.QUARTER_ROMAN[q - 1] if g.period else "-"),
         ("Berkas diperiksa", len(book.sources)),
         ("Kab/kota dikonsolidasikan", f"{len(g.districts)} dari {all_kabkota}"),
-        ("Buku kerja provinsi sendiri (P1-P5)", g.own.source.name if g.own else "tidak ada"),
+        ("Buku kerja provinsi sendiri (P1-P5)", file_label(g.own) if g.own else "tidak ada"),
         ("Berkas ditolak", len(g.rejected)),
         ("Kab/kota dengan berkas ganda (konflik, tidak dipakai)", len(g.conflicts)),
         ("Kab/kota belum mengirim", len(g.missing)),
@@ -151,7 +152,7 @@ def rekap_kabkota(wb: xlsxwriter.Workbook, book: Book) -> None:
                 a.terlayani[q - 1], share_or(a.persen_penerima[q - 1]),
                 share_or(a.indeks[q - 1]), a.kategori[q - 1] or o.TIDAK_ADA_SASARAN,
                 s.kebutuhan.biaya, share_or(result.indeks_daerah[q - 1]),
-                result.kategori_daerah[q - 1] or o.TIDAK_ADA_SASARAN, report.source.name])
+                result.kategori_daerah[q - 1] or o.TIDAK_ADA_SASARAN, file_label(report)])
     if row > HEAD + 1:
         ws.autofilter(HEAD, 0, row - 1, len(cols) - 1)
     else:

@@ -141,16 +141,22 @@ def totals(districts: list[FileReport], quarter: int) -> Totals:
 
 def consolidation_json(g: Gate, duplicate_persons: int) -> dict[str, Any]:
     """The ``konsolidasi --json`` document of SPEC 4: no name and no NIK in it."""
+    from .neutral import code_label, file_label, reason, region_label
+
     def region(r: FileReport) -> dict[str, Any]:
         assert r.identity is not None and r.result is not None
-        return {**region_json(r.identity, r.result, r.findings), "berkas": r.source.name}
+        doc = region_json(r.identity, r.result, r.findings)
+        doc["wilayah"] = {**doc["wilayah"], "kode": code_label(r.identity.kode),
+                          "nama": region_label(r.identity.kode)}
+        return {**doc, "berkas": file_label(r)}
 
     recap = service_recap([*g.districts, *([g.own] if g.own else [])])
     return {
         "kabkota": [region(r) for r in g.districts],
         "provinsi": region(g.own) if g.own else None,
-        "ditolak": [{"berkas": x.report.source.name, "alasan": x.alasan} for x in g.rejected],
-        "konflik": [{"kode": c.kode, "berkas": [r.source.name for r in c.reports]}
+        "ditolak": [{"berkas": file_label(x.report), "alasan": reason(x.alasan, x.report)}
+                    for x in g.rejected],
+        "konflik": [{"kode": c.kode, "berkas": [file_label(r) for r in c.reports]}
                     for c in g.conflicts],
         "belum_mengirim": [{"kode": k.kode, "nama": k.nama} for k in g.missing],
         "duplikat": duplicate_persons,
