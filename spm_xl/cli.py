@@ -56,7 +56,21 @@ def escape(text: str) -> str:
 
 
 def _emit_json(doc: object) -> None:
-    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+    sys.stdout.write(json.dumps(_masked(doc), ensure_ascii=False, indent=1) + "\n")
+
+
+def _masked(doc: object) -> object:
+    """Every text of a JSON document with NIK-shaped digits masked (a typed region name or
+    version can hold a NIK as easily as a cell)."""
+    from .nik import mask_text
+
+    if isinstance(doc, str):
+        return mask_text(doc)
+    if isinstance(doc, dict):
+        return {k: _masked(v) for k, v in doc.items()}
+    if isinstance(doc, list):
+        return [_masked(v) for v in doc]
+    return doc
 
 
 def _warn_if_open_in_excel(path: Path) -> None:

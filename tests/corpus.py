@@ -71,6 +71,8 @@ class Case:
     formula_texts: tuple[str, ...] = ()
     #: kode of findings periksa --json must hold, with the cell each names
     findings: Mapping[str, str] = field(default_factory=dict)
+    #: konsolidasi rejects the file although periksa and hitung can read it
+    ditolak: bool = False
 
 
 # --- data ------------------------------------------------------------------------------------

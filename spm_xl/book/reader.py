@@ -28,6 +28,7 @@ from python_calamine import CalamineWorkbook
 from .. import labels
 from ..catalogue import Catalogue, Item, Level, Service, ZeroTargetRule, load_catalogue
 from ..findings import Finding, Severity, UnusableWorkbook
+from ..nik import mask_text
 from ..records import (
     BUTUH,
     Budget,
@@ -273,11 +274,13 @@ def _identity(ctx: _Ctx, sheet: _Sheet) -> Identity:
         triwulan = 1
     kode = _region_code(ctx, raw(labels.ID_KODE), name, cell(labels.ID_KODE))
     versi = raw(labels.ID_VERSI)
+
+    def text(label: str) -> str:  # typed names reach titles and messages: never a full NIK
+        return mask_text(parse_text(raw(label)) or "")
     return Identity(
-        tingkat, kode, parse_text(raw(labels.ID_NAMA)) or "",
-        parse_text(raw(labels.ID_PROVINSI)) or "", tahun, triwulan,
-        parse_text(raw(labels.ID_ADMIN)) or "",
-        repr(versi) if isinstance(versi, float) else parse_text(versi) or "")
+        tingkat, kode, text(labels.ID_NAMA), text(labels.ID_PROVINSI), tahun, triwulan,
+        text(labels.ID_ADMIN),
+        repr(versi) if isinstance(versi, float) else mask_text(parse_text(versi) or ""))
 
 
 def _region_code(ctx: _Ctx, raw: object, sheet: str, sel: str | None) -> str:
