@@ -125,6 +125,10 @@ def _read(ctx: _Ctx) -> WorkbookData:
                                labels.ANGGARAN, labels.KONFIGURASI,
                                *(s.sheet for s in cat.layanan))}
     if not any(_norm(n) in ours for n in ctx.names):
+        if any(_norm(n) == _norm("Rekap Kab-Kota") for n in ctx.names):
+            raise UnusableWorkbook(
+                f"Hasil konsolidasi provinsi sebelumnya ('{ctx.berkas}', ada sheet Rekap "
+                "Kab-Kota), bukan buku kerja kab/kota; tidak dibaca sebagai masukan.")
         raise UnusableWorkbook(
             f"Berkas '{ctx.berkas}' bukan buku kerja SPM: tidak ada satu pun sheet templat "
             f"({labels.IDENTITAS}, {labels.HARGA}, K1 Disabilitas, ...). Sheet yang ada: "

@@ -92,6 +92,31 @@ def discover(inputs: Sequence[str | Path], exclude: Iterable[Path] = ()) -> tupl
     return files, problems
 
 
+#: what a folder scan passes over, and why (said to the user: nothing is skipped silently)
+SKIP_REASONS = (
+    ("~$", "berkas kunci Excel (nama diawali ~$), bukan kiriman kab/kota"),
+    (".", "berkas tersembunyi (nama diawali titik)"),
+)
+BACKUP_REASON = "cadangan yang dibuat spm-xl hitung (nama berakhiran .bak)"
+#: the start of the reason given for an earlier provincial output found among the inputs
+EARLIER_OUTPUT = "Hasil konsolidasi provinsi sebelumnya"
+HINT = "; bila ini kiriman kab/kota, ganti namanya lalu jalankan lagi."
+
+
+def skipped_in(folder: Path) -> list[FileReport]:
+    """Workbook-like files a folder scan passes over, each with its reason as ``error``."""
+    out = []
+    for p in sorted(folder.iterdir()):
+        if p.suffix.lower() not in WORKBOOK_SUFFIXES:
+            continue
+        why = next((r for prefix, r in SKIP_REASONS if p.name.startswith(prefix)), None)
+        if why is None and is_backup(p):
+            why = BACKUP_REASON
+        if why is not None:
+            out.append(FileReport(Source(str(p), p.name), error=f"Dilewati: {why}{HINT}"))
+    return out
+
+
 def choose_province(own: FileReport | None, kode_provinsi: str | None,
                     reports: Sequence[FileReport]) -> ProvinceChoice | None:
     """``--provinsi``'s province, else ``--kode-provinsi``, else the one most files name."""

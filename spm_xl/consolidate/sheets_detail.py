@@ -154,7 +154,9 @@ def sumber(wb: xlsxwriter.Workbook, book: Book) -> None:
 
 def _statuses(book: Book) -> dict[str, str]:
     g = book.gate
-    out = {r.source.path: "Dipakai" for r in g.districts}
+    out = {r.source.path: reason(r.error, r) for r in book.sources
+           if r.error and r.error.startswith("Dilewati")}
+    out.update({r.source.path: "Dipakai" for r in g.districts})
     if g.own is not None:
         out[g.own.source.path] = "Dipakai (buku kerja provinsi, P1-P5)"
     for x in g.rejected:
