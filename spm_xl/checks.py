@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from . import labels
 from .catalogue import load_catalogue
-from .findings import Finding
+from .findings import Finding, capped
 from .nik import Problem, check_kks, check_niks, mask_nik
 from .records import NOT_NEEDED, ServiceRows, WorkbookData
 from .regions import KABKOTA_CODE, PROVINCE_CODE, region_name
@@ -48,7 +48,7 @@ def check_workbook(data: WorkbookData, fingerprint: str | None = None) -> list[F
                 nilai=mask_nik(nik)))
     if fingerprint is not None:
         findings += stale_outputs(data, fingerprint)
-    return findings
+    return capped(findings)
 
 
 def stale_outputs(data: WorkbookData, fingerprint: str) -> list[Finding]:

@@ -65,6 +65,33 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=key)
 
 
+#: findings of one kind listed per sheet; past this one line counts the rest (a column of
+#: 100,000 stray statuses is one problem, not 100,000 lines to write, print and read)
+MAX_PER_KIND = 200
+Kind = tuple[str | None, str, Severity]  # sheet, kode, tingkat
+
+
+def overflow(kind: Kind, more: int) -> Finding:
+    """The one line standing for ``more`` findings of a kind past ``MAX_PER_KIND``."""
+    sheet, kode, tingkat = kind
+    return Finding(tingkat, kode, f"Masih ada {more} sel lain dengan masalah yang sama ({kode}) "
+                   "di sheet ini; perbaiki semuanya.", sheet)
+
+
+def capped(findings: Iterable[Finding], limit: int = MAX_PER_KIND) -> list[Finding]:
+    """At most ``limit`` findings naming a cell per kind, then one line counting the rest."""
+    seen: Counter[Kind] = Counter()
+    out = []
+    for f in findings:
+        if f.sel is not None:
+            kind = (f.sheet, f.kode, f.tingkat)
+            seen[kind] += 1
+            if seen[kind] > limit:
+                continue
+        out.append(f)
+    return out + [overflow(k, n - limit) for k, n in seen.items() if n > limit]
+
+
 class UnusableWorkbook(Exception):
     """The file cannot be used at all (exit 2); the message is for the user, in Indonesian."""
 

@@ -39,7 +39,7 @@ _NIK_SHAPED = re.compile(
 
 def mask_text(text: str) -> str:
     """Any text with every NIK-shaped digit sequence in it masked (first 6 and last 2)."""
-    if sum(ch.isdigit() for ch in text) < 9:
+    if sum(map(text.count, "0123456789")) < 9:  # most messages: ten scans in C, no regex
         return text
     return _NIK_SHAPED.sub(lambda m: mask_nik("".join(c for c in m.group() if c.isdigit())),
                            text)

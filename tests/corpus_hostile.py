@@ -110,7 +110,7 @@ def huge_shared_string(folder: Path) -> Path:
 
 def unknown_statuses(folder: Path, rows: int = 100_000) -> Path:
     """100,000 rows, each with its own unknown status text (ordinary mess, 1.8 MB)."""
-    people = [person(700 + i % 50, sandang=f"x{i}") for i in range(rows)]
+    people = [person(10_000 + i, sandang=f"x{i}") for i in range(rows)]
     return district(folder / "status-asing-banyak.xlsx", seed=700, rows={"K1": people})
 
 
@@ -235,6 +235,9 @@ HOSTILE_CASES: tuple[Case, ...] = (
     Case("nama_berkas_palsu", "nama berkas dengan baris baru, vonis palsu dan U+202E",
          spoofing_name, 0, 0, 0, pesan="0 galat"),
     Case("nama_berkas_panjang", "nama berkas 240 byte", long_name, 0, 0, 0, pesan="0 galat"),
+    Case("status_asing_banyak", "20.000 baris, masing-masing dengan status asing sendiri",
+         lambda folder: unknown_statuses(folder, 20_000), 1, 1, 1, pesan="Masih ada",
+         sheet=K1, findings={"status_tidak_dikenal": "L2"}),
 )
 
 

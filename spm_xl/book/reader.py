@@ -27,7 +27,7 @@ from python_calamine import CalamineWorkbook
 
 from .. import labels
 from ..catalogue import Catalogue, Item, Level, Service, ZeroTargetRule, load_catalogue
-from ..findings import Finding, Severity, UnusableWorkbook
+from ..findings import MAX_PER_KIND, Finding, Kind, Severity, UnusableWorkbook, overflow
 from ..nik import mask_text
 from ..records import (
     BUTUH,
@@ -98,6 +98,8 @@ class _Ctx:
     status_cache: dict[object, int] = field(
         default_factory=lambda: {k: v for k, v in STATUS_EXACT.items()})
     status_errors: dict[str, str] = field(default_factory=dict)
+    #: findings noted per (sheet, code, severity), to cap the listed ones
+    kinds: dict[Kind, int] = field(default_factory=dict)
 
 
 def read_workbook(path: Path) -> WorkbookData:
@@ -143,8 +145,9 @@ def _read(ctx: _Ctx) -> WorkbookData:
     budgets = _budgets(ctx, _optional_sheet(ctx, labels.ANGGARAN), cat)
     services = {s.kode: _service(ctx, _load(ctx, sheets[s.kode]), s, cat.items(s.kode))
                 for s in level}
-    return WorkbookData(identity, settings, prices, budgets, services, ctx.findings,
-                        _stamps(ctx))
+    stamps = _stamps(ctx)
+    return WorkbookData(identity, settings, prices, budgets, services,
+                        [*ctx.findings, *_overflow(ctx)], stamps)
 
 
 def _error_values(path: Path, data: WorkbookData) -> list[Finding]:
@@ -239,8 +242,19 @@ def _load(ctx: _Ctx, name: str) -> _Sheet:
 
 def _note(ctx: _Ctx, tingkat: Severity, kode: str, pesan: str, sheet: str | None = None,
           sel: str | None = None, nilai: object = None) -> None:
+    kind = (sheet, kode, tingkat)
+    seen = ctx.kinds.get(kind, 0)
+    ctx.kinds[kind] = seen + 1
+    if seen >= MAX_PER_KIND:  # counted, not built: capped() would drop it anyway
+        return
     shown = None if nilai is None else display_value(nilai)
     ctx.findings.append(Finding(tingkat, kode, pesan, sheet, sel, shown))
+
+
+def _overflow(ctx: _Ctx) -> list[Finding]:
+    """One line per kind of finding noted past ``MAX_PER_KIND`` times in a sheet."""
+    return [overflow(kind, n - MAX_PER_KIND) for kind, n in ctx.kinds.items()
+            if n > MAX_PER_KIND]
 
 
 # --- Identitas ----------------------------------------------------------------------------
