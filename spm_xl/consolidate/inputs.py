@@ -18,6 +18,7 @@ from ..book.atomic import is_backup
 from ..catalogue import load_catalogue
 from ..regions import KABKOTA_CODE, PROVINCE_CODE, KabKota, regions
 from .model import FileReport, Source
+from .neutral import file_label
 
 #: what a folder scan picks up; .xls/.xlsb/.ods are taken so they are rejected by name
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
@@ -128,7 +129,7 @@ def choose_province(own: FileReport | None, kode_provinsi: str | None,
         if kode_provinsi and kode_provinsi.strip() != kode:
             note = f"; --kode-provinsi {kode_provinsi.strip()} diabaikan"
         return ProvinceChoice(kode, names[kode],
-                              f"dari buku kerja provinsi {own.source.name} (--provinsi){note}")
+                              f"dari buku kerja provinsi {file_label(own)} (--provinsi){note}")
     if kode_provinsi:
         kode = kode_provinsi.strip()
         if kode not in names:
