@@ -27,6 +27,7 @@ demo: setup
 bench: setup
 	$(PY) benchmarks/bench_hitung.py
 	$(PY) benchmarks/bench_konsolidasi.py
+	$(PY) benchmarks/bench_impor.py
 
 templates: setup
 	$(PY) templates/build.py

@@ -85,6 +85,11 @@ def _warn_if_open_in_excel(path: Path) -> None:
 def cmd_templat(args: argparse.Namespace) -> int:
     from .book.template import build_template
 
+    if args.riwayat:
+        return _history_template(args)
+    if args.tingkat is None or args.tahun is None:
+        raise UnusableWorkbook("templat membutuhkan --tingkat dan --tahun (kecuali dengan "
+                               "--riwayat).")
     level = args.tingkat
     ext = args.format
     out = Path(args.output or f"SPM-Sosial-{level}-{(args.kode or 'baru').replace('.', '')}-"
@@ -98,6 +103,18 @@ def cmd_templat(args: argparse.Namespace) -> int:
 
     atomic_write(out, produce, backup=out.exists())
     _console().print(f"Templat ditulis: {out}")
+    return EXIT_OK
+
+
+def _history_template(args: argparse.Namespace) -> int:
+    from .book.atomic import atomic_write
+    from .trend.history import write_history_template
+
+    out = Path(args.output or "SPM-Sosial-Riwayat.xlsx")
+    if out.suffix.lower() != ".xlsx":
+        raise UnusableWorkbook(f"Nama berkas keluaran {out.name} harus berakhiran .xlsx.")
+    atomic_write(out, write_history_template, backup=out.exists())
+    _console().print(f"Templat riwayat ditulis: {out}")
     return EXIT_OK
 
 
@@ -165,6 +182,39 @@ def cmd_konsolidasi(args: argparse.Namespace) -> int:
     return consolidate_main(args)
 
 
+def cmd_tren(args: argparse.Namespace) -> int:
+    from .trend.run import main as trend_main
+
+    return trend_main(args)
+
+
+def cmd_impor(args: argparse.Namespace) -> int:
+    from .intake.report import print_import, print_mapping
+    from .intake.run import SKIPPED, import_list
+
+    book = Path(args.ke)
+    out = Path(args.output) if args.output else None
+    _warn_if_open_in_excel(out or book)
+    result = import_list(book, Path(args.daftar), args.layanan, out, kolom=args.kolom or (),
+                         announce=print_mapping)
+    if args.json:
+        _emit_json(result.as_json())
+    else:
+        print_import(result)
+    return EXIT_DATA if result.count(SKIPPED) else EXIT_OK
+
+
+def cmd_tahun_baru(args: argparse.Namespace) -> int:
+    from .newyear import print_rollover, roll_over
+
+    result = roll_over(Path(args.file), Path(args.output), args.tahun)
+    if args.json:
+        _emit_json(result.as_json())
+    else:
+        print_rollover(result)
+    return EXIT_OK
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
@@ -179,11 +229,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="PERINTAH")
 
     t = sub.add_parser("templat", aliases=["template"], help="tulis templat kosong")
-    t.add_argument("--tingkat", choices=["kabkota", "provinsi"], required=True)
+    t.add_argument("--tingkat", choices=["kabkota", "provinsi"],
+                   help="wajib, kecuali dengan --riwayat")
     t.add_argument("--kode", help="Kode Wilayah Kemendagri, mis. 74.06 atau 74")
-    t.add_argument("--tahun", type=int, required=True)
+    t.add_argument("--tahun", type=int, help="wajib, kecuali dengan --riwayat")
     t.add_argument("--format", choices=["xlsx", "xlsm"], default="xlsx",
                    help="xlsm: dengan tombol Periksa Data dan Hitung Ulang (xlwings)")
+    t.add_argument("--riwayat", action="store_true",
+                   help="templat sheet Riwayat untuk capaian tahun-tahun lama (spm-xl tren)")
     t.add_argument("-o", "--output")
     t.set_defaults(func=cmd_templat)
 
@@ -208,7 +261,39 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--json", action="store_true")
     k.add_argument("--sertakan-data-pribadi", action="store_true",
                    help="sertakan nama dan NIK pada daftar duplikat (data pribadi!)")
+    k.add_argument("--sebelumnya", metavar="BERKAS",
+                   help="buku kerja provinsi periode sebelumnya: tampilkan perubahannya")
     k.set_defaults(func=cmd_konsolidasi)
+
+    tr = sub.add_parser("tren", aliases=["trend"],
+                        help="tren antarperiode dari buku kerja konsolidasi provinsi")
+    tr.add_argument("inputs", nargs="+", metavar="BERKAS_ATAU_FOLDER")
+    tr.add_argument("-o", "--output", required=True)
+    tr.add_argument("--json", action="store_true")
+    tr.set_defaults(func=cmd_tren)
+
+    i = sub.add_parser("impor", aliases=["import"],
+                       help="impor daftar penerima (xlsx/csv, mis. ekstrak DTKS) ke satu "
+                            "sheet layanan")
+    i.add_argument("daftar", metavar="DAFTAR", help="daftar .xlsx, .csv atau .txt (pemisah "
+                   "koma, titik koma, | atau tab)")
+    i.add_argument("--layanan", required=True, metavar="KODE", help="K1..K5 atau P1..P5")
+    i.add_argument("--ke", required=True, metavar="BUKU", help="buku kerja SPM tujuan")
+    i.add_argument("-o", "--output", help="tulis ke berkas baru (bawaan: BUKU diganti "
+                   "dengan aman, versi lama disimpan sebagai cadangan)")
+    i.add_argument("--kolom", action="append", metavar="KOLOM=JUDUL",
+                   help='pasangan kolom manual, mis. --kolom "NIK=No Identitas" (boleh '
+                        "berulang)")
+    i.add_argument("--json", action="store_true")
+    i.set_defaults(func=cmd_impor)
+
+    n = sub.add_parser("tahun-baru", aliases=["new-year"],
+                       help="buku kerja tahun berikutnya dengan penerima yang masih Butuh")
+    n.add_argument("file", metavar="BUKU")
+    n.add_argument("--tahun", type=int, required=True)
+    n.add_argument("-o", "--output", required=True, metavar="BARU")
+    n.add_argument("--json", action="store_true")
+    n.set_defaults(func=cmd_tahun_baru)
 
     d = sub.add_parser("demo", help="buat provinsi sintetis, hitung dan konsolidasikan")
     d.add_argument("dir", nargs="?", default="spm-xl-demo")

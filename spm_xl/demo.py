@@ -46,7 +46,8 @@ PROVINCE_SIZES = (240, 320, 280, 120, 90)
 
 
 def district_fill(kode: str, sizes: tuple[int, ...], title_rows: int, seed: int,
-                  level: Level = "kabkota", movers: Sequence[Row] = ()) -> Fill:
+                  level: Level = "kabkota", movers: Sequence[Row] = (), *, year: int = YEAR,
+                  quarter: int = QUARTER) -> Fill:
     """One region's synthetic data with a little of every kind of everyday mess.
 
     ``movers`` are elders another district registered too (added to K3/P3), which the
@@ -61,7 +62,7 @@ def district_fill(kode: str, sizes: tuple[int, ...], title_rows: int, seed: int,
                     missing_nik=rng.randint(0, n // 50 + 1), no_items=rng.randint(0, 2))
         # a province registers people born anywhere in it; its own capital stands in here
         home = kode if level == "kabkota" else f"{kode}.71"
-        rows[svc.kode] = recipients(svc.kode, n, kabkota=home, year=YEAR, quarter=QUARTER,
+        rows[svc.kode] = recipients(svc.kode, n, kabkota=home, year=year, quarter=quarter,
                                     seed=seed, mess=mess)
         if svc.kode[1] == "3":
             rows[svc.kode] += [dict(r) for r in movers]
@@ -70,9 +71,9 @@ def district_fill(kode: str, sizes: tuple[int, ...], title_rows: int, seed: int,
     budgets = {}
     for s, n in zip(services, sizes, strict=True):
         alloc = n * rng.randint(400, 900) * 1000
-        spent = [alloc * rng.randint(10, 30) // 100 for _ in range(QUARTER)] + [0] * (4 - QUARTER)
+        spent = [alloc * rng.randint(10, 30) // 100 for _ in range(quarter)] + [0] * (4 - quarter)
         budgets[s.kode] = (alloc, (spent[0], spent[1], spent[2], spent[3]))
-    return Fill(triwulan=QUARTER, rows=rows, prices=prices, budgets=budgets,
+    return Fill(triwulan=quarter, rows=rows, prices=prices, budgets=budgets,
                 title_rows=title_rows, admin="Admin SPM (demo)")
 
 
@@ -107,9 +108,20 @@ def run_demo(folder: Path) -> int:
     compute_file(own)
     con.print(f"  {PROVINCE} buku kerja provinsi sendiri (P1-P5): {sum(PROVINCE_SIZES)} penerima")
     out = folder / f"SPM-Sosial-Provinsi-{PROVINCE}-{YEAR}-TW{QUARTER}.xlsx"
+    from .demo_history import earlier_quarters, write_trend
+
+    con.print("Membuat dan mengonsolidasikan lima triwulan sebelumnya (kab/kota kecil) …")
+    history = earlier_quarters(folder, con)
     con.print("Mengonsolidasikan …")
-    code = consolidate_paths([districts], out, provinsi=own)
+    code = consolidate_paths([districts], out, provinsi=own, sebelumnya=history[-1])
+    tren = write_trend(folder, [*history, out], con)
+    from .demo_intake import import_and_roll_over
+
+    first = DISTRICTS[0][0]
+    import_and_roll_over(folder, districts / f"SPM-Sosial-{first.replace('.', '')}-{YEAR}.xlsx",
+                         first, YEAR, con)
     con.print(f"\nSelesai. Lihat:\n  buku kerja kab/kota (sheet Capaian, Kebutuhan, Pemeriksaan): "
               f"{districts}\n  buku kerja provinsi sendiri: {own}\n  hasil konsolidasi "
-              f"(Ringkasan, Rekap Kab-Kota, Duplikat, Dashboard): {out}")
+              f"(Ringkasan, Rekap Kab-Kota, Duplikat, Dashboard): {out}\n  tren antarperiode "
+              f"(Indeks Kab-Kota, Provinsi, Kepatuhan, Keterisian): {tren}")
     return 0 if code in (0, 1) else code

@@ -15,7 +15,7 @@ from spm_xl.cli import main as cli
 from spm_xl.consolidate import sheets
 
 SHEETS = ["Ringkasan", "Rekap Kab-Kota", "Rekap Layanan", "Kebutuhan", "Belum Mengirim",
-          "Duplikat", "Pemeriksaan", "Sumber", "Dashboard"]
+          "Duplikat", "Pemeriksaan", "Sumber", "Dashboard", "Data Tren"]
 
 
 @pytest.fixture(autouse=True)

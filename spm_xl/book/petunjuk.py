@@ -62,6 +62,21 @@ def guide(catalogue: Catalogue, level: Level, macros: bool) -> list[Line]:
         Line("teks", "Baris yang berisi identitas tetapi tanpa satu pun barang/jasa yang ditandai "
              "belum dihitung sebagai penerima (peringatan 'penerima tanpa kebutuhan'). Baris yang "
              "kosong seluruhnya diabaikan."),
+        Line("bagian", "Impor daftar penerima dan buku kerja tahun berikutnya"),
+        Line("butir", "Daftar yang sudah ada (ekstrak DTKS/DTSEN, hasil asesmen, daftar dari "
+             "instansi lain, .xlsx atau .csv) dapat dimasukkan ke satu lembar layanan dengan "
+             "spm-xl impor DAFTAR --layanan K3 --ke BUKU. Orang yang sudah ada di lembar (NIK "
+             "sama, atau nama dan tanggal lahir sama bila tanpa NIK) tidak ditambahkan lagi; "
+             "kolom yang tidak dibutuhkan SPM (misalnya nama ibu kandung) tidak dibawa."),
+        Line("butir", "Orang yang diimpor belum ditandai barang/jasa apa pun: mereka calon "
+             "penerima sampai asesmen menandai kebutuhannya, karena terdaftar di DTKS/DTSEN "
+             "belum berarti berhak. Setelah asesmen, tandai Butuh pada barang/jasa yang "
+             "dibutuhkan."),
+        Line("butir", "Awal tahun: spm-xl tahun-baru BUKU --tahun TAHUN -o BARU membuat buku "
+             "kerja tahun berikutnya dari templat terkini. Harga satuan, standar, persediaan dan "
+             "Konfigurasi dibawa; anggaran diisi baru. Penerima yang masih memiliki tanda Butuh "
+             "dibawa dengan tanda Butuh itu saja; penerima yang sudah terlayani penuh tidak "
+             "dibawa."),
         Line("bagian", "NIK dan Nomor KK"),
         Line("teks", "Kolom NIK dan No KK berformat Teks. Jangan mengubahnya menjadi Angka: Excel "
              "hanya menyimpan 15 digit angka, sehingga digit terakhir NIK hilang dan tidak dapat "

@@ -74,6 +74,12 @@ class Fill:
     prices: Mapping[tuple[str, str], int] = field(default_factory=dict)
     budgets: Mapping[str, tuple[int, tuple[int, int, int, int]]] = field(default_factory=dict)
     title_rows: int = 0
+    #: carried by ``spm-xl tahun-baru``: standards, stock and price sources per (service,
+    #: item), and Konfigurasi values by label (the value as the old sheet held it)
+    standar: Mapping[tuple[str, str], Decimal] = field(default_factory=dict)
+    tersedia: Mapping[tuple[str, str], Decimal] = field(default_factory=dict)
+    sumber: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    konfigurasi: Mapping[str, int | float | str] = field(default_factory=dict)
 
 
 def build_template(path: Path, *, level: Level, kode: str | None, tahun: int,
@@ -123,7 +129,7 @@ def _write(path: Path, catalogue: Catalogue, level: Level, kode: str | None, tah
     _identitas(book, catalogue, level, kode, tahun, macros, fill)
     _harga(book, catalogue, level, fill)
     _anggaran(book, catalogue, level, fill)
-    _konfigurasi(book, catalogue)
+    _konfigurasi(book, catalogue, fill)
     for service in catalogue.services(level):
         _service_sheet(book, catalogue, service, fill)
     for name in labels.OUTPUT_SHEETS:
@@ -293,12 +299,17 @@ def _harga(book: Workbook, catalogue: Catalogue, level: Level, fill: Fill) -> No
             sheet.write_string(row, 1, item.kode)
             sheet.write_string(row, 2, item.label)
             sheet.write_string(row, 3, item.satuan)
-            sheet.write_number(row, 4, _number(item.standar[service.kode]),
+            key = (service.kode, item.kode)
+            sheet.write_number(row, 4, _number(fill.standar.get(key, item.standar[service.kode])),
                                f(book, "isian", "input"))
-            sheet.write_number(row, 5, fill.prices.get((service.kode, item.kode), 0),
+            sheet.write_number(row, 5, fill.prices.get(key, 0),
                                f(book, "isian", "input", "rupiah"))
-            sheet.write_number(row, 6, 0, f(book, "isian", "input", "angka"))
-            sheet.write_blank(row, 7, None, f(book, "isian", "input"))
+            sheet.write_number(row, 6, _number(fill.tersedia.get(key, Decimal(0))),
+                               f(book, "isian", "input", "angka"))
+            if fill.sumber.get(key):
+                sheet.write_string(row, 7, fill.sumber[key], f(book, "isian", "input"))
+            else:
+                sheet.write_blank(row, 7, None, f(book, "isian", "input"))
             row += 1
     sheet.autofilter(0, 0, row - 1, len(labels.HARGA_HEADERS) - 1)
     sheet.protect("", PROTECTION)
@@ -323,7 +334,7 @@ def _anggaran(book: Workbook, catalogue: Catalogue, level: Level, fill: Fill) ->
     sheet.protect("", PROTECTION)
 
 
-def _konfigurasi(book: Workbook, catalogue: Catalogue) -> None:
+def _konfigurasi(book: Workbook, catalogue: Catalogue, fill: Fill) -> None:
     sheet = book.add_worksheet(labels.KONFIGURASI)
     sheet.set_tab_color(TAB_INPUT)
     _page(sheet, landscape=True)
@@ -350,6 +361,7 @@ def _konfigurasi(book: Workbook, catalogue: Catalogue) -> None:
     for offset, (label, value, note) in enumerate(settings):
         row = first + offset
         sheet.write_string(row, 0, label, f(book, "label"))
+        value = fill.konfigurasi.get(label, value)
         if isinstance(value, str):
             sheet.write_string(row, 1, value)
         else:

@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from ..engine import RegionResult
 from ..findings import Finding
+from ..keterisian import Keterisian
 from ..records import Identity
 
 
@@ -58,6 +59,8 @@ class FileReport:
     keys: list[PersonKeys] = field(default_factory=list)
     #: why the file cannot be used at all (UnusableWorkbook's message), in Indonesian
     error: str | None = None
+    #: completeness of what the workbook filled (``spm_xl.keterisian``)
+    keterisian: Keterisian | None = None
 
     @property
     def usable(self) -> bool:

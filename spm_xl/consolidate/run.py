@@ -32,6 +32,7 @@ from .inputs import (
 )
 from .model import FileReport
 from .neutral import file_label, reason
+from .previous import read_previous
 from .pseudonym import ProvinceKey, check_keys, province_key, pseudonym
 from .summary import consolidation_json, province_text
 from .worker import Progress, process_all
@@ -67,20 +68,22 @@ def main(args: argparse.Namespace) -> int:
     """Entry from ``spm_xl.cli`` with the parsed ``konsolidasi`` arguments."""
     return consolidate_paths(args.inputs, Path(args.output), provinsi=args.provinsi,
                              kode_provinsi=args.kode_provinsi, as_json=args.json,
-                             personal=args.sertakan_data_pribadi)
+                             personal=args.sertakan_data_pribadi,
+                             sebelumnya=args.sebelumnya)
 
 
 def consolidate_paths(inputs: Sequence[str | Path], output: Path, *,
                       provinsi: str | Path | None = None, kode_provinsi: str | None = None,
                       as_json: bool = False, personal: bool = False,
-                      jobs: int | None = None) -> int:
+                      jobs: int | None = None, sebelumnya: str | Path | None = None) -> int:
     """Consolidate, tell the user what happened, return the exit code."""
     con = _console()
     if personal:
         con.print(f"[bold red]{PERSONAL_WARNING}[/]", markup=True)
     with _progress(con) as progress:
         outcome = consolidate(inputs, output, provinsi=provinsi, kode_provinsi=kode_provinsi,
-                              personal=personal, jobs=jobs, progress=progress)
+                              personal=personal, jobs=jobs, progress=progress,
+                              sebelumnya=sebelumnya)
     _report(con, outcome)
     if as_json:
         sys.stdout.write(json.dumps(outcome.document, ensure_ascii=False, indent=1) + "\n")
@@ -90,16 +93,19 @@ def consolidate_paths(inputs: Sequence[str | Path], output: Path, *,
 def consolidate(inputs: Sequence[str | Path], output: Path, *,
                 provinsi: str | Path | None = None, kode_provinsi: str | None = None,
                 personal: bool = False, jobs: int | None = None,
-                progress: Progress | None = None) -> Outcome:
+                progress: Progress | None = None,
+                sebelumnya: str | Path | None = None) -> Outcome:
     """Read, gate, recompute and write; never modifies an input, prints nothing."""
     clock = _Clock()
     output = Path(output)
     _check_output(output)
+    previous = read_previous(Path(sebelumnya)) if sebelumnya else None
     own_path = Path(provinsi) if provinsi else None
     if kode_provinsi and own_path is None:
         _require_province_code(kode_provinsi)
     warnings: tuple[str, ...] = tuple(check_keys(kode_provinsi.strip() if kode_provinsi else None))
-    files, problems = discover(inputs, exclude=[own_path] if own_path else [])
+    files, problems = discover(inputs, exclude=[*([own_path] if own_path else []),
+                                                *([Path(sebelumnya)] if sebelumnya else [])])
     files = _without_output(files, output, inputs)
     if own_path is not None and _same(own_path) == _same(output):
         raise UnusableWorkbook(_output_is_input(output))
@@ -139,7 +145,8 @@ def consolidate(inputs: Sequence[str | Path], output: Path, *,
         key = province_key(g.province.kode)
         names = {grp.digest: pseudonym(key.key, grp.digest) for grp in groups}
         key_note = f"kunci dari {key.source}, tidak disimpan di buku kerja ini"
-    book = Book(g, groups, persons, names, personal, sources, stamp(_sidik(g)), key_note)
+    book = Book(g, groups, persons, names, personal, sources, stamp(_sidik(g)), key_note,
+                previous)
     warnings += _write_output(output, lambda tmp: write_book(tmp, book), personal)
     clock.lap("tulis buku kerja provinsi")
     used = [*g.districts, *([g.own] if g.own else [])]

@@ -22,9 +22,11 @@ from ..book import styles
 from ..catalogue import load_catalogue
 from ..records import Stamp
 from ..regions import region_name
+from ..trend.datasheet import DATA_TREN  # the sheet ``spm-xl tren`` reads
 from .duplicates import DuplicateGroup
 from .inputs import Gate
 from .model import FileReport
+from .previous import Previous
 from .summary import province_text
 
 RINGKASAN = "Ringkasan"
@@ -38,7 +40,7 @@ PEMERIKSAAN = "Pemeriksaan"
 SUMBER = "Sumber"
 DASHBOARD = "Dashboard"
 SHEETS = (RINGKASAN, REKAP_KABKOTA, REKAP_LAYANAN, KEBUTUHAN, BELUM_MENGIRIM, DUPLIKAT,
-          PEMERIKSAAN, SUMBER, DASHBOARD)
+          PEMERIKSAAN, SUMBER, DASHBOARD, DATA_TREN)
 
 #: Excel's rows per sheet; tests lower it to exercise the split
 ROW_LIMIT = 1_048_576
@@ -58,6 +60,8 @@ class Book:
     sources: list[FileReport]  # every file looked at, in input order
     stamp: Stamp
     key_note: str  # where the pseudonym key came from (never the key itself)
+    #: the previous quarter's provincial workbook (``konsolidasi --sebelumnya``)
+    sebelumnya: Previous | None = None
 
 
 def quarter(book: Book) -> int:
@@ -87,6 +91,14 @@ def region(r: FileReport) -> str:
     a district typed never reaches the province's workbook)."""
     assert r.identity is not None
     return region_name(r.identity.kode) or "(wilayah tidak dikenal)"
+
+
+#: the completeness score column (``spm_xl.keterisian``) of Rekap Kab-Kota and Sumber
+KETERISIAN = "Keterisian (0-100)"
+
+
+def keterisian_of(r: FileReport) -> Fraction | None:
+    return r.keterisian.skor if r.keterisian is not None else None
 
 
 def service_name(code: str) -> str:

@@ -15,11 +15,13 @@ from .neutral import code_label, file_label, reason, sheet_label, version_label
 from .sheets import (
     BELUM_MENGIRIM,
     DUPLIKAT,
+    KETERISIAN,
     PEMERIKSAAN,
     SUMBER,
     Book,
     Value,
     accepted,
+    keterisian_of,
     long_table,
     region,
 )
@@ -132,7 +134,7 @@ def sumber(wb: xlsxwriter.Workbook, book: Book) -> None:
             o.Column("Nama Wilayah", "teks", 26), o.Column("Tahun", "teks", 7),
             o.Column("Triwulan", "teks", 8),
             *(o.Column(f"Baris {c}", "bilangan", 8) for c in codes),
-            o.Column("Status", "teks", 70)]
+            o.Column("Status", "teks", 70), o.Column(KETERISIAN, "indeks", 11)]
     status = _statuses(book)
 
     def rows() -> Iterator[list[Value]]:
@@ -146,7 +148,8 @@ def sumber(wb: xlsxwriter.Workbook, book: Book) -> None:
                    ident.tahun if ident else None,
                    labels.QUARTER_ROMAN[ident.triwulan - 1]
                    if ident and 1 <= ident.triwulan <= 4 else None,
-                   *(r.rows.get(c) for c in codes), status.get(r.source.path, "")]
+                   *(r.rows.get(c) for c in codes), status.get(r.source.path, ""),
+                   keterisian_of(r)]
 
     long_table(wb, book, SUMBER, "Sumber Data: Berkas yang Diperiksa", cols, rows(),
                empty="Tidak ada berkas.")

@@ -17,16 +17,19 @@ from ..records import default_settings
 from ..regions import regions
 from .model import FileReport
 from .neutral import file_label
+from .previous import previous_columns, previous_values, ringkasan_section
 from .sheets import (
     DASHBOARD,
     HEAD,
     KEBUTUHAN,
+    KETERISIAN,
     REKAP_KABKOTA,
     REKAP_LAYANAN,
     RINGKASAN,
     Book,
     accepted,
     begin,
+    keterisian_of,
     quarter,
     region,
     service_name,
@@ -116,6 +119,10 @@ def ringkasan(wb: xlsxwriter.Workbook, book: Book) -> None:
     for line in notes:
         ws.write_string(row, 0, line, label)
         row += 1
+    if book.sebelumnya is not None:
+        ringkasan_section(wb, ws, row, book.sebelumnya, g.period,
+                          g.province.kode if g.province else None,
+                          (t.persen_gabungan, t.rata_indeks))
 
 
 # --- Rekap Kab/Kota ------------------------------------------------------------------------
@@ -132,7 +139,8 @@ def rekap_kabkota(wb: xlsxwriter.Workbook, book: Book) -> None:
             o.Column(f"{o.O_KATEGORI} {tw}", "teks", 16),
             o.Column("Kebutuhan Biaya (Rp)", "rupiah", 17),
             o.Column(f"Indeks Daerah {tw}", "indeks", 10),
-            o.Column(f"Kategori Daerah {tw}", "teks", 16), o.Column("Berkas", "teks", 30))
+            o.Column(f"Kategori Daerah {tw}", "teks", 16), o.Column("Berkas", "teks", 30),
+            o.Column(KETERISIAN, "indeks", 11), *previous_columns(book))
     ws = begin(wb, REKAP_KABKOTA, "Rekap Capaian per Kab/Kota dan Layanan", book,
                [c.width for c in cols])
     row = o.write_header(ws, wb, HEAD, cols)
@@ -152,7 +160,8 @@ def rekap_kabkota(wb: xlsxwriter.Workbook, book: Book) -> None:
                 a.terlayani[q - 1], share_or(a.persen_penerima[q - 1]),
                 share_or(a.indeks[q - 1]), a.kategori[q - 1] or o.TIDAK_ADA_SASARAN,
                 s.kebutuhan.biaya, share_or(result.indeks_daerah[q - 1]),
-                result.kategori_daerah[q - 1] or o.TIDAK_ADA_SASARAN, file_label(report)])
+                result.kategori_daerah[q - 1] or o.TIDAK_ADA_SASARAN, file_label(report),
+                keterisian_of(report), *previous_values(book, report, q)])
     if row > HEAD + 1:
         ws.autofilter(HEAD, 0, row - 1, len(cols) - 1)
     else:

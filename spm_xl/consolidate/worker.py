@@ -81,6 +81,7 @@ def _no_cycle_collection() -> Iterator[None]:
 
 def _evaluate(path: Path, source: Source, personal: bool) -> FileReport:
     from ..book.reader import read_workbook  # checks the container (book.safe) first
+    from ..keterisian import keterisian
     from ..pipeline import evaluate
     from .saved import saved_output_findings
 
@@ -91,8 +92,9 @@ def _evaluate(path: Path, source: Source, personal: bool) -> FileReport:
                                   stamped=labels.CAPAIAN in data.stamps)
     rows = {code: len(s.rows) for code, s in data.services.items()}
     keys = [person_keys(s, personal) for s in data.services.values()]
-    return FileReport(source, data.identity, ev.result, sort_findings([*ev.findings, *extra]),
-                      rows, keys)
+    found = sort_findings([*ev.findings, *extra])
+    return FileReport(source, data.identity, ev.result, found, rows, keys,
+                      keterisian=keterisian(data, ev.result, found))
 
 
 def person_keys(rows: ServiceRows, personal: bool) -> PersonKeys:

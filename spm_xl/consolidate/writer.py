@@ -14,6 +14,7 @@ from ..book.xlsx import new_workbook
 from . import sheets_detail as detail
 from . import sheets_summary as summary
 from .sheets import REKAP_KABKOTA, SHEETS, Book, where
+from .sheets_tren import data_tren
 
 __all__ = ["REKAP_KABKOTA", "SHEETS", "Book", "write_book"]
 
@@ -32,5 +33,6 @@ def write_book(path: Path, book: Book) -> None:
         detail.pemeriksaan(wb, book)
         detail.sumber(wb, book)
         summary.dashboard(wb, book)
+        data_tren(wb, book)
     finally:
         wb.close()

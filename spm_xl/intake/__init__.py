@@ -1,0 +1,1 @@
+"""Recipient lists in (``spm-xl impor``): reading lists, matching their columns, appending."""
