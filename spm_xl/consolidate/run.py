@@ -313,7 +313,10 @@ class _progress:
     def __enter__(self) -> Progress | None:
         if not sys.stderr.isatty() or os.environ.get("SPM_XL_NO_PROGRESS"):
             return None
+        from rich.markup import escape as rich_escape
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        from ..book.cells import one_line
 
         self.bar = Progress(TextColumn("Membaca berkas"), BarColumn(), MofNCompleteColumn(),
                             TextColumn("{task.description}"), console=self.con,
@@ -322,7 +325,8 @@ class _progress:
         self.task = self.bar.add_task("", total=None)
 
         def tick(report: FileReport, total: int) -> None:
-            self.bar.update(self.task, advance=1, total=total, description=report.source.name)
+            self.bar.update(self.task, advance=1, total=total,
+                            description=rich_escape(one_line(report.source.name, 60)))
 
         return tick
 
