@@ -30,6 +30,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -57,10 +58,10 @@ NO_NIK = 0.02
 
 # --- data ----------------------------------------------------------------------------------
 
-def district_codes(n: int) -> list[str]:
-    codes = [k.kode for k in regions().kabkota_of(PROVINCE)]
+def district_codes(n: int, province: str = PROVINCE) -> list[str]:
+    codes = [k.kode for k in regions().kabkota_of(province)]
     if n > len(codes):
-        raise SystemExit(f"provinsi {PROVINCE} hanya punya {len(codes)} kab/kota")
+        raise SystemExit(f"provinsi {province} hanya punya {len(codes)} kab/kota")
     return codes[:n]
 
 
@@ -109,7 +110,7 @@ def write_district(args: tuple[Path, str, str, int, int]) -> str:
     ws = wb.add_worksheet(labels.IDENTITAS)
     ident = [(labels.ID_TINGKAT, "Kabupaten/Kota"), (labels.ID_KODE, kode),
              (labels.ID_NAMA, regions().kabkota[kode].nama),
-             (labels.ID_PROVINSI, regions().provinsi[PROVINCE]), (labels.ID_TAHUN, YEAR),
+             (labels.ID_PROVINSI, regions().provinsi[kode[:2]]), (labels.ID_TAHUN, YEAR),
              (labels.ID_TRIWULAN, labels.QUARTER_ROMAN[QUARTER - 1]),
              (labels.ID_ADMIN, "Admin Benchmark"), (labels.ID_VERSI, cat.versi_templat)]
     for r, (label, value) in enumerate(ident):
@@ -172,10 +173,11 @@ def write_district(args: tuple[Path, str, str, int, int]) -> str:
     return str(path)
 
 
-def build_data(n: int, rows: int) -> list[Path]:
-    folder = OUT / f"kabkota-{n}x{rows}-v{DATA_VERSION}"
+def build_data(n: int, rows: int, province: str = PROVINCE) -> list[Path]:
+    where = "" if province == PROVINCE else f"p{province}-"
+    folder = OUT / f"kabkota-{where}{n}x{rows}-v{DATA_VERSION}"
     folder.mkdir(parents=True, exist_ok=True)
-    codes = district_codes(n)
+    codes = district_codes(n, province)
     jobs = []
     paths = []
     for i, kode in enumerate(codes):
@@ -252,20 +254,30 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def run_ours(folder: Path, out: Path) -> tuple[float, float, int, int]:
-    """(wall s, CPU s, peak tree RSS, exit code) of the real command in a subprocess.
+@dataclass
+class Run:
+    wall: float
+    cpu: float  # user + system of the process tree
+    peak: int  # largest sum of RSS over the tree, bytes
+    code: int
+    err: str
 
-    CPU time (user + system of the command and its worker processes) is printed too: on a
-    shared machine the wall time depends on the neighbours, the CPU time much less.
+    def line(self, label: str, note: str = "") -> str:
+        return (f"{label:<34} {self.wall:6.2f} s wall  {self.cpu:6.2f} s CPU  "
+                f"{self.peak / 2**20:6.0f} MiB  {note}")
+
+
+def measure(cmd: list[str], env: dict[str, str] | None = None) -> Run:
+    """Wall, CPU and peak tree memory of one command in a subprocess (Linux /proc).
+
+    CPU time is printed too: on a shared machine the wall time depends on the neighbours,
+    the CPU time much less.
     """
-    cmd = [sys.executable, "-m", "spm_xl.cli", "konsolidasi", str(folder), "-o", str(out),
-           "--kode-provinsi", PROVINCE]
-    env = {**os.environ, "SPM_XL_KUNCI": "kunci-benchmark", "SPM_XL_TIMING": "1"}
     peak = 0
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env or dict(os.environ),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     done = threading.Event()
 
     def sample() -> None:
@@ -282,12 +294,75 @@ def run_ours(folder: Path, out: Path) -> tuple[float, float, int, int]:
     sampler.join()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    if proc.returncode not in (0, 1):
-        print(err, file=sys.stderr)
-    for line in err.splitlines():
+    return Run(elapsed, cpu, peak, proc.returncode, err)
+
+
+def run_ours(folder: Path, out: Path, cache: Path | None, province: str = PROVINCE) -> Run:
+    """The real command; ``cache`` is its cache folder, None for ``--tanpa-cache``."""
+    cmd = [sys.executable, "-m", "spm_xl.cli", "konsolidasi", str(folder), "-o", str(out),
+           "--kode-provinsi", province, *([] if cache else ["--tanpa-cache"])]
+    env = {**os.environ, "SPM_XL_KUNCI": "kunci-benchmark", "SPM_XL_TIMING": "1",
+           "SPM_XL_CACHE": str(cache or out.parent / "tanpa-cache")}
+    run = measure(cmd, env)
+    if run.code not in (0, 1):
+        print(run.err, file=sys.stderr)
+    return run
+
+
+def phases(run: Run) -> None:
+    for line in run.err.splitlines():
         if line.startswith("waktu:"):
             print("       " + line)
-    return elapsed, cpu, peak, proc.returncode
+
+
+def with_one_changed(paths: list[Path], into: Path) -> Path:
+    """A folder of links to the districts in which one file has other contents (same name)."""
+    variant_dir = paths[0].parent.with_name(paths[0].parent.name + "-ubah")
+    variant_dir.mkdir(exist_ok=True)
+    changed = variant_dir / paths[-1].name
+    if not changed.exists():
+        codes = district_codes(len(paths), paths[-1].name[11:13])
+        rows = int(paths[0].parent.name.split("x")[-1].split("-")[0])
+        write_district((changed, codes[-1], codes[0], rows, 10_000 + len(paths)))
+    into.mkdir()
+    for p in paths:
+        (into / p.name).symlink_to(changed if p == paths[-1] else p)
+    return into
+
+
+# --- floors: raw calamine parse, and an analyst's polars pipeline -----------------------------
+
+def _sheets() -> list[str]:
+    return [s.sheet for s in load_catalogue().services("kabkota")]
+
+
+def floor_one(path: str) -> int:
+    """calamine parse of the five service sheets to Python values, nothing else."""
+    import python_calamine
+
+    with python_calamine.CalamineWorkbook.from_path(path) as wb:
+        return sum(len(wb.get_sheet_by_name(s).to_python()) for s in _sheets())
+
+
+def analyst_one(path: str) -> int:
+    """What a competent analyst would write: polars read_excel (calamine engine), no checks."""
+    import polars as pl
+
+    frames = pl.read_excel(path, sheet_name=_sheets(), engine="calamine")
+    return sum(f.height for f in frames.values())
+
+
+def pool_mode(mode: str, folder: Path) -> None:
+    """``--mode floor|analyst``: the whole folder on 2 processes (run as a subprocess)."""
+    paths = sorted(str(p) for p in folder.glob("*.xlsx"))
+    fn = floor_one if mode == "floor" else analyst_one
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        print(sum(pool.map(fn, paths)))
+
+
+def run_pool(mode: str, folder: Path) -> Run:
+    return measure([sys.executable, str(Path(__file__).resolve()), "--mode", mode,
+                    str(folder)])
 
 
 # --- naive ---------------------------------------------------------------------------------
@@ -323,27 +398,88 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=6000, help="recipients per service sheet")
     ap.add_argument("--naive-files", type=int, default=3)
     ap.add_argument("--no-naive", action="store_true")
+    ap.add_argument("--quick", action="store_true",
+                    help="small run while optimising: 8 districts x 1,000 rows per sheet")
     ap.add_argument("--dihitung", action="store_true",
                     help="districts as sent after spm-xl hitung (output sheets saved)")
+    ap.add_argument("--nasional", action="store_true",
+                    help="every province in turn (514 kab/kota), cold, as coordinators would")
+    ap.add_argument("--provinsi-maks", type=int, default=0,
+                    help="with --nasional: only the first N provinces (0 = all)")
+    ap.add_argument("--mode", choices=["floor", "analyst"], help=argparse.SUPPRESS)
+    ap.add_argument("folder", nargs="?", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.mode:
+        pool_mode(args.mode, args.folder)
+        return
+    if args.quick:
+        args.districts, args.rows, args.naive_files = 8, 1000, 1
+    if args.nasional:
+        national(args.rows, args.provinsi_maks)
+        return
     paths = build_data(args.districts, args.rows)
     if args.dihitung:
         paths = computed_copy(paths)
     folder = paths[0].parent
     recipients = args.districts * args.rows * 5
+    print(f"{args.districts} berkas kab/kota x {args.rows * 5:,} penerima = {recipients:,} "
+          "penerima; 2 proses. Mesin bersama: bandingkan rasio dan detik CPU dalam satu run.")
     with tempfile.TemporaryDirectory(prefix="spm-xl-bench-") as tmp:
-        ours, cpu, peak, code = run_ours(folder, Path(tmp) / "provinsi.xlsx")
-        print(f"ours : {ours:6.1f} s   {args.districts} berkas, {recipients:,} penerima, "
-              f"exit {code}, CPU {cpu:.1f} s (2 inti: >= {cpu / 2:.1f} s), puncak memori "
-              f"(pohon proses) {peak / 2**20:,.0f} MiB")
+        t = Path(tmp)
+        cold = run_ours(folder, t / "a.xlsx", t / "cache")
+        print(cold.line("ours, cold (cache kosong)", f"exit {cold.code}"))
+        phases(cold)
+        warm = run_ours(with_one_changed(paths, t / "ubah"), t / "b.xlsx", t / "cache")
+        print(warm.line("ours, warm (1 berkas berubah)", f"exit {warm.code}"))
+        phases(warm)
+        floor = run_pool("floor", folder)
+        print(floor.line("lantai: calamine parse K1-K5"))
+        try:
+            import polars  # noqa: F401
+
+            analyst = run_pool("analyst", folder)
+            print(analyst.line("analis: polars read_excel calamine"))
+        except ImportError:
+            analyst = None
+            print("analis: polars tidak terpasang (pip install -e '.[bench]'), dilewati")
+        print(f"rasio: cold / lantai {cold.wall / floor.wall:.2f}x wall, "
+              f"{cold.cpu / floor.cpu:.2f}x CPU (target <= 1.3x)")
+        if analyst:
+            print(f"rasio: cold / analis {cold.wall / analyst.wall:.2f}x wall, "
+                  f"{cold.cpu / analyst.cpu:.2f}x CPU (target < 1)")
+        print(f"target: warm <= 1.5 s (tercapai: {warm.wall:.2f} s), puncak cold < 600 MiB "
+              f"({cold.peak / 2**20:.0f} MiB)")
         if args.no_naive:
             return
         subset = paths[:args.naive_files]
-        naive_part = run_naive(subset, Path(tmp) / "naive.xlsx")
+        naive_part = run_naive(subset, t / "naive.xlsx")
         naive = naive_part * len(paths) / len(subset)
         print(f"naive: {naive:6.1f} s   diukur pada {len(subset)} berkas ({naive_part:.1f} s) "
-              f"lalu diskalakan linear ke {len(paths)} berkas")
-        print(f"rasio: {naive / ours:6.1f}x lebih cepat   target: <= 15 s, >= 15x, < 1024 MiB")
+              f"lalu diskalakan linear ke {len(paths)} berkas; {naive / cold.wall:.1f}x "
+              "lebih lambat dari cold")
+
+
+def national(rows: int, limit: int) -> None:
+    """Every province consolidated cold in turn (national scale, province by province)."""
+    provinces = sorted(regions().provinsi)
+    if limit:
+        provinces = provinces[:limit]
+    total_wall = total_cpu = 0.0
+    peak = files = 0
+    for prov in provinces:
+        n = len(regions().kabkota_of(prov))
+        if not n:
+            continue
+        paths = build_data(n, rows, prov)
+        with tempfile.TemporaryDirectory(prefix="spm-xl-bench-") as tmp:
+            run = run_ours(paths[0].parent, Path(tmp) / "p.xlsx", Path(tmp) / "cache", prov)
+        print(run.line(f"provinsi {prov} ({n} kab/kota)", f"exit {run.code}"))
+        total_wall += run.wall
+        total_cpu += run.cpu
+        peak = max(peak, run.peak)
+        files += n
+    print(f"nasional: {len(provinces)} provinsi, {files} kab/kota x {rows * 5:,} penerima: "
+          f"{total_wall:.1f} s wall, {total_cpu:.1f} s CPU, puncak {peak / 2**20:.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ identity, prices, budget, recipients (NIK, No KK, ages, duplicates) and stale ou
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import cast
 
@@ -16,6 +16,7 @@ import numpy.typing as npt
 
 from . import labels
 from .catalogue import load_catalogue
+from .checks_quarter import quarter_checks
 from .findings import Finding, capped
 from .nik import Problem, check_kks, check_niks, mask_nik
 from .records import NOT_NEEDED, ServiceRows, WorkbookData
@@ -27,13 +28,20 @@ CHILDREN = {"K2", "P2"}
 #: identity columns whose content makes a row "a person" even with no item marked
 _IDENTITY_COLUMNS = (labels.D_NIK, labels.D_KK, labels.D_NAMA, labels.D_LAHIR, labels.D_ALAMAT)
 #: every person column some rule here reads: what the input fingerprint must cover
-RULE_COLUMNS = (*_IDENTITY_COLUMNS, labels.D_JK, labels.D_KEJADIAN)
+RULE_COLUMNS = (*_IDENTITY_COLUMNS, labels.D_JK, labels.D_KEJADIAN, labels.D_ASESMEN)
+#: what an admin may type in Jenis Kelamin and what it means (anything else is flagged)
+SEX_TEXT = {"L": "L", "P": "P", "LAKI-LAKI": "L", "LAKI LAKI": "L", "LAKI": "L", "PRIA": "L",
+            "PEREMPUAN": "P", "WANITA": "P"}
+#: fingerprints of the inputs per reported quarter (``fingerprint.fingerprints``)
+Fingerprints = Mapping[int, str]
 
 
-def check_workbook(data: WorkbookData, fingerprint: str | None = None) -> list[Finding]:
+def check_workbook(data: WorkbookData,
+                   fingerprint: str | Fingerprints | None = None) -> list[Finding]:
     """All findings about one workbook, the reader's own first."""
     findings = list(data.findings)
     findings += _identity(data)
+    findings += quarter_checks(data)
     findings += _prices(data)
     findings += _budget(data)
     seen: dict[str, list[str]] = defaultdict(list)  # NIK -> services holding it
@@ -51,16 +59,39 @@ def check_workbook(data: WorkbookData, fingerprint: str | None = None) -> list[F
     return capped(findings)
 
 
-def stale_outputs(data: WorkbookData, fingerprint: str) -> list[Finding]:
-    """An output sheet whose stamp was made from other inputs is stale."""
-    out = []
+def stale_outputs(data: WorkbookData, fingerprint: str | Fingerprints) -> list[Finding]:
+    """Output sheets whose stamp was made from other inputs are stale: one finding for all.
+
+    A stamp made for another quarter (``hitung --triwulan``) from the same data is not stale;
+    it is said once as info, so the admin knows the sheets do not show Identitas' quarter.
+    """
+    own = data.identity.triwulan
+    sidik = {own: fingerprint} if isinstance(fingerprint, str) else dict(fingerprint)
+    stale: list[str] = []
+    other: dict[int, list[str]] = defaultdict(list)
     for sheet, stamp in sorted(data.stamps.items()):
-        if stamp.sidik and stamp.sidik != fingerprint:
-            out.append(Finding(
-                "peringatan", "hasil_usang",
-                f"Sheet {sheet} dihitung pada {stamp.waktu} dari data yang sudah berubah; "
-                "klik Hitung Ulang atau jalankan spm-xl hitung.",
-                sheet=sheet, sel=f"A{labels.STAMP_ROW}"))
+        if not stamp.sidik or stamp.sidik == sidik.get(own):
+            continue
+        q = next((q for q, s in sidik.items() if s == stamp.sidik), None)
+        if q is None:
+            stale.append(sheet)
+        else:
+            other[q].append(sheet)
+    out = []
+    if stale:
+        when = data.stamps[stale[0]].waktu
+        out.append(Finding(
+            "peringatan", "hasil_usang",
+            f"Sheet {', '.join(stale)} dihitung pada {when} dari data yang sudah berubah; "
+            "klik Hitung Ulang atau jalankan spm-xl hitung.",
+            sheet=stale[0], sel=f"A{labels.STAMP_ROW}"))
+    for q, sheets in sorted(other.items()):
+        out.append(Finding(
+            "info", "hasil_triwulan_lain",
+            f"Sheet {', '.join(sheets)} dihitung untuk Triwulan {labels.QUARTER_ROMAN[q - 1]} "
+            f"(spm-xl hitung --triwulan {q}), sedangkan {labels.IDENTITAS} menyebut Triwulan "
+            f"{labels.QUARTER_ROMAN[own - 1] if 1 <= own <= 4 else own}.",
+            sheet=sheets[0], sel=f"A{labels.STAMP_ROW}"))
     return out
 
 
@@ -167,7 +198,11 @@ def _recipients(rows: ServiceRows, year: int, seen: dict[str, list[str]],
                       "ditambah 40). Periksa salah satunya.", sheet,
                       _cell(cols, labels.D_LAHIR, excel_rows[j]))
     sexes = column(labels.D_JK)
-    typed_sex = np.array([s.strip().upper() if isinstance(s, str) else "" for s in sexes])
+    typed_sex = np.array([_sex(s) for s in sexes])
+    for j in np.flatnonzero(typed_sex == "?").tolist():
+        yield Finding("peringatan", "jk_tidak_dikenal",
+                      f"Jenis kelamin '{sexes[j]}' tidak dikenal; isi L atau P.", sheet,
+                      _cell(cols, labels.D_JK, excel_rows[j]), str(sexes[j])[:20])
     wrong_sex = batch.valid & (((typed_sex == "L") & batch.perempuan)
                                | ((typed_sex == "P") & ~batch.perempuan))
     for j in np.flatnonzero(wrong_sex).tolist():
@@ -209,6 +244,15 @@ def _recipients(rows: ServiceRows, year: int, seen: dict[str, list[str]],
 
 
 _EPOCH = date(1970, 1, 1).toordinal()
+
+
+def _sex(value: object) -> str:
+    """L, P, "" for empty, "?" for anything else (Laki-laki/Perempuan read as L/P)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return ""
+    if not isinstance(value, str):
+        return "?"
+    return SEX_TEXT.get(" ".join(value.strip().upper().split()), "?")
 
 
 def _date_array(values: list[object]) -> npt.NDArray[np.datetime64]:

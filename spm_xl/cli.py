@@ -17,6 +17,7 @@ from typing import Any
 
 from . import __version__
 from .findings import SEVERITY_TEXT, Finding, UnusableWorkbook, counts, has_errors
+from .quarters import quarter_argument
 
 EXIT_OK, EXIT_DATA, EXIT_UNUSABLE = 0, 1, 2
 #: at most this many findings are listed on the terminal; all are in the workbook and JSON
@@ -92,6 +93,9 @@ def cmd_templat(args: argparse.Namespace) -> int:
                                "--riwayat).")
     level = args.tingkat
     ext = args.format
+    template_problem = template_arguments_problem(level, args.kode, args.tahun)
+    if template_problem:
+        raise UnusableWorkbook(template_problem)
     out = Path(args.output or f"SPM-Sosial-{level}-{(args.kode or 'baru').replace('.', '')}-"
                              f"{args.tahun}.{ext}")
     if out.suffix.lower() != f".{ext}":
@@ -104,6 +108,28 @@ def cmd_templat(args: argparse.Namespace) -> int:
     atomic_write(out, produce, backup=out.exists())
     _console().print(f"Templat ditulis: {out}")
     return EXIT_OK
+
+
+def template_arguments_problem(level: str, kode: str | None, tahun: int) -> str | None:
+    """Why ``templat``'s code or year cannot be used (checked before anything is written)."""
+    from .regions import KABKOTA_CODE, PROVINCE_CODE, regions
+
+    if not 2018 <= tahun <= 2100:
+        return f"--tahun {tahun} tidak sah; tulis tahun empat angka antara 2018 dan 2100."
+    if kode is None:
+        return None
+    if level == "kabkota":
+        if not KABKOTA_CODE.match(kode):
+            return (f"--kode {kode} bukan kode kab/kota Kemendagri; tulis dua angka, titik, dua "
+                    "angka (mis. 74.06).")
+        if kode not in regions().kabkota:
+            return f"--kode {kode} tidak ada dalam daftar kab/kota Kemendagri."
+    else:
+        if not PROVINCE_CODE.match(kode):
+            return f"--kode {kode} bukan kode provinsi Kemendagri; tulis dua angka (mis. 74)."
+        if kode not in regions().provinsi:
+            return f"--kode {kode} tidak ada dalam daftar provinsi Kemendagri."
+    return None
 
 
 def _history_template(args: argparse.Namespace) -> int:
@@ -130,7 +156,9 @@ def cmd_periksa(args: argparse.Namespace) -> int:
                          f"kunci ~${path.name}); yang diperiksa adalah versi yang terakhir "
                          "disimpan.")
     if args.json:
-        _emit_json([f.as_json() for f in ev.findings])
+        from .report import check_json
+
+        _emit_json(check_json(path.name, ev.data.identity, ev.findings))
     else:
         _print_findings(ev.findings)
     return EXIT_DATA if has_errors(ev.findings) else EXIT_OK
@@ -149,7 +177,10 @@ def cmd_hitung(args: argparse.Namespace) -> int:
     _warn_if_open_in_excel(out or path)
     ev, target = compute_file(path, out, quarter=args.triwulan)
     if args.json:
-        _emit_json(region_json(ev.data.identity, ev.result, ev.findings))
+        from .report import envelope
+
+        _emit_json({**envelope("hitung", path.name), "berkas_hasil": str(target),
+                    **region_json(ev.data.identity, ev.result, ev.findings)})
     else:
         _print_findings(ev.findings)
         _print_summary(ev)
@@ -222,54 +253,95 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .cli_text import EXAMPLES, install
+
+    install()
+    fmt = argparse.RawDescriptionHelpFormatter
     p = argparse.ArgumentParser(
         prog="spm-xl", description="SPM Bidang Sosial: kebutuhan dan capaian dalam buku kerja "
-                                   "Excel standar.")
-    p.add_argument("--version", action="version", version=f"spm-xl {__version__}")
-    sub = p.add_subparsers(dest="command", required=True, metavar="PERINTAH")
+                                   "Excel standar.", epilog=EXAMPLES, formatter_class=fmt)
+    p.add_argument("--version", action="version", version=f"spm-xl {__version__}",
+                   help="tampilkan versi program lalu keluar")
+    sub = p.add_subparsers(dest="command", required=True, metavar="PERINTAH",
+                           title="perintah")
 
-    t = sub.add_parser("templat", aliases=["template"], help="tulis templat kosong")
+    t = sub.add_parser("templat", aliases=["template"], help="tulis templat kosong",
+                       formatter_class=fmt, description="Tulis templat kosong dengan sheet "
+                       "Identitas terisi.", epilog="contoh:\n  spm-xl templat --tingkat kabkota "
+                       "--kode 74.06 --tahun 2026 --format xlsm")
     t.add_argument("--tingkat", choices=["kabkota", "provinsi"],
-                   help="wajib, kecuali dengan --riwayat")
-    t.add_argument("--kode", help="Kode Wilayah Kemendagri, mis. 74.06 atau 74")
-    t.add_argument("--tahun", type=int, help="wajib, kecuali dengan --riwayat")
+                   help="kabkota (layanan K1-K5) atau provinsi (P1-P5); wajib, kecuali dengan "
+                        "--riwayat")
+    t.add_argument("--kode", help="Kode Wilayah Kemendagri: 74.06 untuk kab/kota, 74 untuk "
+                                  "provinsi")
+    t.add_argument("--tahun", type=int, metavar="TAHUN",
+                   help="tahun anggaran, empat angka (mis. 2026); wajib, kecuali dengan "
+                        "--riwayat")
     t.add_argument("--format", choices=["xlsx", "xlsm"], default="xlsx",
                    help="xlsm: dengan tombol Periksa Data dan Hitung Ulang (xlwings)")
     t.add_argument("--riwayat", action="store_true",
                    help="templat sheet Riwayat untuk capaian tahun-tahun lama (spm-xl tren)")
-    t.add_argument("-o", "--output")
+    t.add_argument("-o", "--output", metavar="BERKAS",
+                   help="nama berkas keluaran (bawaan: SPM-Sosial-TINGKAT-KODE-TAHUN.xlsx)")
     t.set_defaults(func=cmd_templat)
 
-    c = sub.add_parser("periksa", aliases=["check"], help="periksa data buku kerja")
-    c.add_argument("file")
-    c.add_argument("--json", action="store_true")
+    c = sub.add_parser("periksa", aliases=["check"], help="periksa data buku kerja",
+                       formatter_class=fmt, description="Periksa data tanpa mengubah berkas.",
+                       epilog="contoh:\n  spm-xl periksa bombana.xlsx --json > temuan.json")
+    c.add_argument("file", metavar="BERKAS", help="buku kerja .xlsx/.xlsm")
+    c.add_argument("--json", action="store_true",
+                   help="cetak temuan sebagai JSON di keluaran standar")
     c.set_defaults(func=cmd_periksa)
 
-    h = sub.add_parser("hitung", aliases=["compute"], help="periksa dan hitung, tulis hasil")
-    h.add_argument("file")
-    h.add_argument("--triwulan", type=int, choices=[1, 2, 3, 4])
-    h.add_argument("-o", "--output")
-    h.add_argument("--json", action="store_true")
+    h = sub.add_parser("hitung", aliases=["compute"], help="periksa dan hitung, tulis hasil",
+                       formatter_class=fmt, description="Periksa, hitung, dan tulis sheet hasil "
+                       "(versi sebelumnya disimpan sebagai cadangan).",
+                       epilog="contoh:\n  spm-xl hitung bombana.xlsx\n"
+                              "  spm-xl hitung bombana.xlsx --triwulan III -o bombana-tw3.xlsx")
+    h.add_argument("file", metavar="BERKAS", help="buku kerja .xlsx/.xlsm")
+    h.add_argument("--triwulan", type=quarter_argument, metavar="TW",
+                   help="triwulan yang dilaporkan (1-4 atau I-IV) bila berbeda dari sheet "
+                        "Identitas; hasil diberi tanda triwulan ini")
+    h.add_argument("-o", "--output", metavar="BERKAS",
+                   help="tulis hasil ke berkas lain (bawaan: ke BERKAS itu sendiri)")
+    h.add_argument("--json", action="store_true",
+                   help="cetak hasil sebagai JSON di keluaran standar")
     h.set_defaults(func=cmd_hitung)
 
     k = sub.add_parser("konsolidasi", aliases=["consolidate"],
-                       help="gabungkan buku kerja kab/kota menjadi buku kerja provinsi")
-    k.add_argument("inputs", nargs="+", metavar="BERKAS_ATAU_FOLDER")
-    k.add_argument("-o", "--output", required=True)
-    k.add_argument("--provinsi", help="buku kerja provinsi sendiri (P1-P5)")
-    k.add_argument("--kode-provinsi")
-    k.add_argument("--json", action="store_true")
+                       help="gabungkan buku kerja kab/kota menjadi buku kerja provinsi",
+                       formatter_class=fmt, description="Gabungkan buku kerja kab/kota; berkas "
+                       "masukan tidak pernah diubah.",
+                       epilog="contoh:\n  spm-xl konsolidasi kiriman/ -o provinsi.xlsx "
+                              "--kode-provinsi 74")
+    k.add_argument("inputs", nargs="+", metavar="BERKAS_ATAU_FOLDER",
+                   help="berkas kab/kota atau folder berisi berkas-berkas itu")
+    k.add_argument("-o", "--output", required=True, metavar="BERKAS",
+                   help="buku kerja provinsi yang ditulis (.xlsx)")
+    k.add_argument("--provinsi", metavar="BERKAS", help="buku kerja provinsi sendiri (P1-P5)")
+    k.add_argument("--kode-provinsi", metavar="KODE",
+                   help="kode provinsi Kemendagri (mis. 74) bila tidak ditebak dari berkas")
+    k.add_argument("--json", action="store_true",
+                   help="cetak ringkasan sebagai JSON di keluaran standar")
     k.add_argument("--sertakan-data-pribadi", action="store_true",
                    help="sertakan nama dan NIK pada daftar duplikat (data pribadi!)")
+    k.add_argument("--tanpa-cache", action="store_true",
+                   help="baca ulang semua berkas; jangan pakai atau isi cache hasil per berkas")
     k.add_argument("--sebelumnya", metavar="BERKAS",
                    help="buku kerja provinsi periode sebelumnya: tampilkan perubahannya")
+    k.add_argument("--umpan-balik", metavar="FOLDER",
+                   help="tulis satu buku kerja umpan balik per berkas kab/kota (temuan, "
+                        "duplikat, alasan penolakan) ke FOLDER, untuk dikirim kembali")
     k.set_defaults(func=cmd_konsolidasi)
 
     tr = sub.add_parser("tren", aliases=["trend"],
                         help="tren antarperiode dari buku kerja konsolidasi provinsi")
-    tr.add_argument("inputs", nargs="+", metavar="BERKAS_ATAU_FOLDER")
-    tr.add_argument("-o", "--output", required=True)
-    tr.add_argument("--json", action="store_true")
+    tr.add_argument("inputs", nargs="+", metavar="BERKAS_ATAU_FOLDER",
+                    help="buku kerja konsolidasi provinsi (atau folder berisi itu)")
+    tr.add_argument("-o", "--output", required=True, metavar="BERKAS",
+                    help="buku kerja tren yang ditulis (.xlsx)")
+    tr.add_argument("--json", action="store_true",
+                    help="cetak hasil sebagai JSON di keluaran standar")
     tr.set_defaults(func=cmd_tren)
 
     i = sub.add_parser("impor", aliases=["import"],
@@ -284,19 +356,25 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--kolom", action="append", metavar="KOLOM=JUDUL",
                    help='pasangan kolom manual, mis. --kolom "NIK=No Identitas" (boleh '
                         "berulang)")
-    i.add_argument("--json", action="store_true")
+    i.add_argument("--json", action="store_true",
+                   help="cetak hasil sebagai JSON di keluaran standar")
     i.set_defaults(func=cmd_impor)
 
     n = sub.add_parser("tahun-baru", aliases=["new-year"],
                        help="buku kerja tahun berikutnya dengan penerima yang masih Butuh")
-    n.add_argument("file", metavar="BUKU")
-    n.add_argument("--tahun", type=int, required=True)
-    n.add_argument("-o", "--output", required=True, metavar="BARU")
-    n.add_argument("--json", action="store_true")
+    n.add_argument("file", metavar="BUKU", help="buku kerja tahun berjalan")
+    n.add_argument("--tahun", type=int, required=True, help="tahun buku kerja baru")
+    n.add_argument("-o", "--output", required=True, metavar="BARU",
+                   help="buku kerja baru yang ditulis")
+    n.add_argument("--json", action="store_true",
+                   help="cetak hasil sebagai JSON di keluaran standar")
     n.set_defaults(func=cmd_tahun_baru)
 
-    d = sub.add_parser("demo", help="buat provinsi sintetis, hitung dan konsolidasikan")
-    d.add_argument("dir", nargs="?", default="spm-xl-demo")
+    d = sub.add_parser("demo", help="buat provinsi sintetis, hitung dan konsolidasikan",
+                       description="Buat provinsi sintetis (data palsu), hitung dan "
+                                   "konsolidasikan.")
+    d.add_argument("dir", nargs="?", default="spm-xl-demo", metavar="FOLDER",
+                   help="folder tujuan (bawaan: spm-xl-demo)")
     d.set_defaults(func=cmd_demo)
     return p
 
@@ -314,7 +392,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "json", False):
             found = {"tingkat": "galat", "sheet": e.sheet, "sel": e.sel,
                      "kode": "berkas_tidak_dapat_dipakai", "pesan": e.pesan}
-            _emit_json([found] if args.func is cmd_periksa else {"galat": found})
+            from .report import envelope
+
+            command = args.func.__name__.removeprefix("cmd_").replace("_", "-")
+            _emit_json({**envelope(command, Path(args.file).name if hasattr(args, "file")
+                                   else None),
+                        "galat": found, "temuan": {"galat": 1, "peringatan": 0, "info": 0},
+                        "daftar_temuan": [found]})
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
         _console().print("Dibatalkan.")

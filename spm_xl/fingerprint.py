@@ -8,6 +8,7 @@ does not make its results stale, while any change that could alter an output doe
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from datetime import date
@@ -18,13 +19,22 @@ from .records import WorkbookData
 
 def fingerprint(data: WorkbookData) -> str:
     """A short hex digest of every input value the engine and the checks use."""
+    return fingerprints(data)[data.identity.triwulan]
+
+
+def fingerprints(data: WorkbookData) -> dict[int, str]:
+    """The fingerprint for each reported quarter 1-4 (the rest of the inputs as they are).
+
+    ``hitung --triwulan 3`` stamps the fingerprint of quarter 3; ``periksa`` finds that
+    stamp among these four and says "computed for another quarter", not "stale".
+    """
     h = hashlib.sha256()
 
     def feed(*parts: object) -> None:
         h.update(repr(parts).encode("utf-8"))
         h.update(b"\x1f")
 
-    feed(data.identity, data.settings)
+    feed(dataclasses.replace(data.identity, triwulan=0), data.settings)
     for pair in sorted(data.prices):
         p = data.prices[pair]
         feed(pair, p.standar, p.harga, p.tersedia)
@@ -42,4 +52,9 @@ def fingerprint(data: WorkbookData) -> str:
             # canonical: it memoises shared objects); dates go in as ISO text
             values = [v.isoformat() if isinstance(v, date) else v for v in rows.person[label]]
             h.update(json.dumps(values, ensure_ascii=False, default=repr).encode("utf-8"))
-    return h.hexdigest()[:20]
+    out: dict[int, str] = {}
+    for q in (1, 2, 3, 4, data.identity.triwulan):
+        per_quarter = h.copy()
+        per_quarter.update(f"triwulan={q}".encode())
+        out[q] = per_quarter.hexdigest()[:20]
+    return out

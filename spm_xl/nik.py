@@ -47,6 +47,8 @@ def mask_text(text: str) -> str:
 
 def mask_nik(value: object) -> str:
     """Keep the first 6 and last 2 digits, star the rest (logs and messages only)."""
+    if isinstance(value, float) and value.is_integer():  # a NIK typed as a number
+        value = int(value)  # "7406051508950000", not "7406051508950000.0"
     text = "" if value is None else str(value).strip()
     if len(text) <= 8:
         return "*" * len(text)

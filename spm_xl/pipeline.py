@@ -18,7 +18,7 @@ from .catalogue import load_catalogue
 from .checks import check_workbook
 from .engine import RegionResult, compute
 from .findings import Finding, sort_findings
-from .fingerprint import fingerprint
+from .fingerprint import fingerprint, fingerprints
 from .records import Stamp, WorkbookData
 
 if TYPE_CHECKING:
@@ -45,11 +45,13 @@ def evaluate(data: WorkbookData, *, quarter: int | None = None,
     adds a finding per output sheet computed from other inputs (off when we are about to
     replace those sheets anyway).
     """
-    if quarter is not None:
+    if quarter is not None and quarter != data.identity.triwulan:
+        data.findings.append(quarter_override(data.identity.triwulan, quarter))
         data.identity = dataclasses.replace(data.identity, triwulan=quarter)
     # comparing stamps needs the fingerprint; a workbook never computed has none to compare
-    sidik = fingerprint(data) if report_stale and data.stamps else None
-    findings = sort_findings(check_workbook(data, sidik))
+    sidiks = fingerprints(data) if report_stale and data.stamps else None
+    sidik = sidiks[data.identity.triwulan] if sidiks else None
+    findings = sort_findings(check_workbook(data, sidiks))
     level = load_catalogue().services(data.identity.tingkat)
     services = [data.services[s.kode] for s in level if s.kode in data.services]
     result = compute(services, data.prices, data.budgets, data.settings)
@@ -59,9 +61,25 @@ def evaluate(data: WorkbookData, *, quarter: int | None = None,
     return ev
 
 
-def stamp(sidik: str) -> Stamp:
-    return Stamp(f"spm-xl {__version__}",
-                 datetime.now().astimezone().isoformat(timespec="seconds"), sidik)
+def quarter_override(own: int, quarter: int) -> Finding:
+    """Said once when ``--triwulan`` differs from Identitas (the stamp records ``quarter``)."""
+    from . import labels
+    from .quarters import roman
+
+    was = roman(own) if 1 <= own <= 4 else str(own)
+    return Finding("info", "triwulan_diganti",
+                   f"Dihitung untuk Triwulan {roman(quarter)} (--triwulan), sedangkan sheet "
+                   f"{labels.IDENTITAS} menyebut Triwulan {was}; hasil bertanda Triwulan "
+                   f"{roman(quarter)}. Ubah Triwulan di {labels.IDENTITAS} bila itu yang benar.",
+                   labels.IDENTITAS)
+
+
+def stamp(sidik: str, kode: str = "") -> Stamp:
+    """Version, time in the region's zone (WIB/WITA/WIT, from ``kode``) and fingerprint."""
+    from .waktu import indonesian_time
+
+    return Stamp(f"spm-xl {__version__}", indonesian_time(datetime.now().astimezone(), kode),
+                 sidik)
 
 
 def compute_file(path: Path, out: Path | None = None, *,
@@ -79,7 +97,7 @@ def compute_file(path: Path, out: Path | None = None, *,
 
     ev = evaluate(read_workbook(path), quarter=quarter, report_stale=False)
     target = out or path
-    st = stamp(ev.sidik)
+    st = stamp(ev.sidik, ev.data.identity.kode)
     cat = load_catalogue()
 
     def render(wb: Workbook) -> None:

@@ -16,6 +16,15 @@ from pathlib import Path
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def private_user_folders(tmp_path_factory: pytest.TempPathFactory,
+                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test touches the real user's cache or key folders (konsolidasi uses both)."""
+    home = tmp_path_factory.mktemp("user")
+    monkeypatch.setenv("SPM_XL_CACHE", str(home / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.get_closest_marker("libreoffice"):
         from libreoffice import require_soffice

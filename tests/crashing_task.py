@@ -8,9 +8,9 @@ from spm_xl.consolidate.model import FileReport
 from spm_xl.consolidate.worker import process_file
 
 
-def abort_on_marked(path: str, personal: bool) -> FileReport:
+def abort_on_marked(path: str, personal: bool, seal: bool = False) -> FileReport:
     """Like ``process_file``, but a file named ``*-abort.xlsx`` kills the worker outright,
     as a Rust allocation failure would (no exception, no cleanup)."""
     if path.endswith("-abort.xlsx"):
         os.abort()
-    return process_file(path, personal)
+    return process_file(path, personal, seal)

@@ -51,7 +51,7 @@ def province(tmp_path: Path) -> Path:
     district(d, "74.06", {"K1": [shared, person("74.06", 1)]})
     district(d, "74.01", {"K1": [shared], "K3": [person("74.01", 2, sandang="Butuh")]})
     district(d, "74.05", file="7405-a.xlsx")
-    district(d, "74.05", file="7405-b.xlsx")
+    district(d, "74.05", {"K1": [person("74.05", 4)]}, file="7405-b.xlsx")  # other content
     district(d, "73.01", {"K1": [person("73.01", 3)]})
     (d / "rusak.xlsx").write_bytes(b"PK\x03\x04 terpotong")
     (d / "lama.xls").write_bytes(OLE2_MAGIC + bytes(504))

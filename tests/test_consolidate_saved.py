@@ -51,3 +51,22 @@ def test_inputs_changed_after_computing_are_reported_as_stale(computed: Path) ->
 
 def test_never_computed_district_is_an_info(tmp_path: Path) -> None:
     assert codes(district(tmp_path, "74.06")) == [("hasil_belum_ada", "Capaian", None)]
+
+
+@pytest.mark.parametrize("sheet,label,value", [
+    ("Laporan e-SPM", "Terlayani", 7),  # section A: what the admin copies into e-SPM
+    ("Laporan e-SPM", "Realisasi Kumulatif (Rp)", 123),  # section C
+    ("Kebutuhan", "Biaya (Rp)", 5),
+    ("Dashboard", "Indeks TW II", 55.5),
+])
+def test_typed_over_figures_are_found_on_every_output_sheet(
+        computed: Path, sheet: str, label: str, value: object) -> None:
+    book = openpyxl.load_workbook(computed)
+    ws = book[sheet]
+    head = next(r for r in range(1, ws.max_row + 1) if label in [c.value for c in ws[r]]
+                and "Kode Layanan" in [c.value for c in ws[r]])
+    col = [c.value for c in ws[head]].index(label) + 1
+    ws.cell(head + 1, col, value)  # the first data row: K1 (or its first item)
+    book.save(computed)
+    cell = f"{openpyxl.utils.get_column_letter(col)}{head + 1}"
+    assert codes(computed) == [("hasil_diubah", sheet, cell)]

@@ -50,21 +50,22 @@ def test_achievement_matches_the_hand_worked_figures(computed: tuple[int, dict, 
     code, doc, _ = computed
     assert code == 0
     k1 = doc["layanan"][0]
-    assert (k1["kode"], k1["sasaran"], k1["terlayani"]) == ("K1", 3, [0, 1, 2, 2])
-    # pairs: 5 needed; delivered 1, 3, 4, 4
-    assert k1["persen_mutu"] == [20.0, 60.0, 80.0, 80.0]
-    assert k1["persen_penerima"] == [0.0, 33.33, 66.67, 66.67]
-    # TW2: 0.8 * 33.33.. + 0.2 * 60 = 38.67; TW3: 0.8 * 66.67.. + 0.2 * 80 = 69.33
-    assert k1["indeks"] == [4.0, 38.67, 69.33, 69.33]
-    assert k1["kategori"] == ["Belum Tuntas", "Belum Tuntas", "Tuntas Muda", "Tuntas Muda"]
+    # a TW II report: TW III and IV are not results yet (null), Budi's TW3 mark not counted
+    assert (k1["kode"], k1["sasaran"], k1["terlayani"]) == ("K1", 3, [0, 1, None, None])
+    # pairs: 5 needed; delivered 1, 3 by TW I, TW II
+    assert k1["persen_mutu"] == [20.0, 60.0, None, None]
+    assert k1["persen_penerima"] == [0.0, 33.33, None, None]
+    # TW2: 0.8 * 33.33.. + 0.2 * 60 = 38.67
+    assert k1["indeks"] == [4.0, 38.67, None, None]
+    assert k1["kategori"] == ["Belum Tuntas", "Belum Tuntas", None, None]
 
 
 def test_services_without_target_are_null_and_left_out(computed: tuple[int, dict, Path]) -> None:
     _, doc, _ = computed
     for s in doc["layanan"][1:]:
         assert s["sasaran"] == 0 and s["indeks"] == [None] * 4 and s["kategori"] == [None] * 4
-    assert doc["indeks_daerah"] == [4.0, 38.67, 69.33, 69.33]
-    assert doc["kategori_daerah"][2] == "Tuntas Muda"
+    assert doc["indeks_daerah"] == [4.0, 38.67, None, None]
+    assert doc["kategori_daerah"] == ["Belum Tuntas", "Belum Tuntas", None, None]
     assert (doc["wilayah"], doc["tahun"], doc["triwulan"]) == (
         {"kode": "74.06", "nama": "Kabupaten Bombana", "tingkat": "kabkota"}, 2026, 2)
 
@@ -80,8 +81,9 @@ def test_needs_and_budget_match_the_hand_worked_figures(computed: tuple[int, dic
     assert items["rujukan"]["penerima"] == 0
     assert (k1["kebutuhan"]["biaya_rp"], k1["kebutuhan"]["sisa_rp"]) == (2_210_000, 105_000)
     assert k1["anggaran"] == {"alokasi_rp": 3_000_000,
-                              "realisasi_rp": [500_000, 1_200_000, 1_200_000, 1_200_000]}
-    assert doc["temuan"] == {"galat": 0, "peringatan": 0, "info": 0}
+                              "realisasi_rp": [500_000, 1_200_000, None, None]}
+    # Budi's TW3 mark in a TW II report: a warning and the hint that Identitas may be behind
+    assert doc["temuan"] == {"galat": 0, "peringatan": 1, "info": 1}
 
 
 def test_only_output_sheets_change(computed: tuple[int, dict, Path], tmp_path: Path) -> None:
@@ -100,7 +102,11 @@ def test_periksa_lists_findings_as_json(tmp_path: Path, capsys: pytest.CaptureFi
         person_row(7406011508950001.0, "Andi", permakanan="TW1"),
         person_row(A, "Budi", permakanan="Sudah")]})
     assert main(["periksa", str(path), "--json"]) == 1
-    found = json.loads(capsys.readouterr().out)
+    doc = json.loads(capsys.readouterr().out)
+    assert (doc["perintah"], doc["berkas"], doc["tahun"], doc["triwulan"]) == (
+        "periksa", "x.xlsx", 2026, 2)
+    found = doc["daftar_temuan"]
+    assert doc["temuan"]["galat"] == sum(f["tingkat"] == "galat" for f in found)
     assert {f["kode"] for f in found} >= {"nik_angka", "status_tidak_dikenal"}
     assert all(set(f) == {"tingkat", "sheet", "sel", "kode", "pesan"} for f in found)
     nik_finding = next(f for f in found if f["kode"] == "nik_angka")
@@ -137,4 +143,5 @@ def test_templat_writes_a_template_that_checks_clean(tmp_path: Path,
     assert main(["templat", "--tingkat", "kabkota", "--kode", "74.06", "--tahun", "2026",
                  "-o", str(out)]) == 0
     assert main(["periksa", str(out), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == []
+    found = json.loads(capsys.readouterr().out)["daftar_temuan"]
+    assert [(f["tingkat"], f["kode"]) for f in found] == [("peringatan", "data_kosong")]

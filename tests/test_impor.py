@@ -374,7 +374,7 @@ def test_imported_candidates_are_warnings_in_periksa_not_recipients(
     out = tmp_path / "hasil.xlsx"
     run(capsys, str(listed), "--layanan", "K3", "--ke", str(book(tmp_path)), "-o", str(out))
     assert main(["periksa", str(out), "--json"]) == 0
-    found = json.loads(capsys.readouterr().out)
+    found = json.loads(capsys.readouterr().out)["daftar_temuan"]
     assert [(f["kode"], f["sheet"], f["sel"]) for f in found if f["tingkat"] != "info"] == [
         ("penerima_tanpa_kebutuhan", SHEET, f"A{r}") for r in (2, 3, 4)]
 

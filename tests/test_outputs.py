@@ -119,9 +119,10 @@ def test_laporan_reports_the_reported_quarter(values: dict[str, list[list[object
     a = _row(rows, "K1")
     assert a[2:9] == [3, 1, 2, 33.33, 60, 38.67, "Belum Tuntas"]
     meals = next(r for r in rows if r[0] == "K1" and r[2] == "Permakanan")
-    assert meals[4:8] == [3, 1, 2, 33.33]  # delivered by TW II: the TW1 mark only
+    # 3 recipients need 3 x 7 = 21 orang-hari; by TW II only the TW1 mark is delivered
+    assert meals[3:9] == [3, 21, "orang-hari", 1, 2, 33.33]
     subtotal = _row(rows, "Jumlah K1", 2)
-    assert subtotal[4:8] == [5, 3, 2, 60]
+    assert subtotal[3:9] == [5, "", "", 3, 2, 60]  # volumes of other units are not summed
     budget = [r for r in rows if r[0] == "K1"][-1]
     vs_need = float(round_half_up(Fraction(100 * 10_000_000, 345_000)))  # 2898.55 %
     assert budget[2:8] == [10_000_000, 3_500_000, 6_500_000, 35, 345_000, vs_need]

@@ -138,7 +138,7 @@ def test_the_new_workbook_passes_periksa(tmp_path: Path,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     _, new, _ = roll(tmp_path, capsys)
     assert main(["periksa", str(new), "--json"]) == 0
-    found = json.loads(capsys.readouterr().out)
+    found = json.loads(capsys.readouterr().out)["daftar_temuan"]
     assert not [f for f in found if f["tingkat"] == "galat"]
 
 

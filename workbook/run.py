@@ -44,7 +44,7 @@ def check(book: xw.Book) -> Run:
     findings = [f for f in ev.findings
                 if not (f.kode == "hasil_usang" and f.sheet == labels.PEMERIKSAAN)]
     ev = dataclasses.replace(ev, findings=findings)
-    st = stamp(ev.sidik)
+    st = stamp(ev.sidik, ev.data.identity.kode)
 
     def render(wb: xlsxwriter.Workbook) -> None:
         render_pemeriksaan(wb, ev.data.identity, ev.findings, st)
@@ -55,7 +55,7 @@ def check(book: xw.Book) -> Run:
 def recompute(book: xw.Book) -> Run:
     """Hitung Ulang: what ``spm-xl hitung`` does, into the open workbook."""
     ev = evaluate(read_source(XlwingsSource(book)), report_stale=False)
-    st = stamp(ev.sidik)
+    st = stamp(ev.sidik, ev.data.identity.kode)
     cat = load_catalogue()
 
     def render(wb: xlsxwriter.Workbook) -> None:

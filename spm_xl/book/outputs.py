@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
+from weakref import WeakKeyDictionary
 
 import xlsxwriter
 from xlsxwriter.format import Format
@@ -32,11 +33,13 @@ from xlsxwriter.worksheet import Worksheet
 from .. import labels
 from ..catalogue import Catalogue
 from ..engine import RegionResult, round_half_up
+from ..finding_kinds import group_findings
 from ..findings import SEVERITY_TEXT, Finding, counts, sort_findings
+from ..quarters import BELUM, reported_only
 from ..records import Identity, Stamp
 from . import styles
 
-Kind = Literal["teks", "bilangan", "desimal", "rupiah", "persen", "indeks", "tautan"]
+Kind = Literal["teks", "bilangan", "desimal", "rupiah", "persen", "indeks", "tautan", "nomor"]
 
 PERCENT_FORMAT = str(styles.PROPS["persen100"]["num_format"])  # 0.00" %"
 INDEX_FORMAT = str(styles.PROPS["desimal"]["num_format"])  # 0.00
@@ -86,9 +89,16 @@ O_KODE = "Kode"
 FIRST_TABLE_ROW = 3  # 0-based: row 4, below title, stamp and a blank row
 #: the ``styles`` names behind each cell kind
 _KIND_STYLES: dict[Kind, tuple[str, ...]] = {
-    "teks": (), "bilangan": ("angka",), "desimal": ("desimal",), "rupiah": ("rupiah",),
-    "persen": ("persen100",), "indeks": ("desimal",), "tautan": ("tautan",),
+    "teks": ("wrap",), "bilangan": ("angka",), "desimal": ("desimal",), "rupiah": ("rupiah",),
+    "persen": ("persen100",), "indeks": ("desimal",), "tautan": ("tautan",), "nomor": ("nomor",),
 }
+#: widest a text column grows to; longer text wraps inside the cell
+TEXT_WIDTH_CAP = 48.0
+#: per sheet: the width each column was given and the width its content needs
+_GIVEN: WeakKeyDictionary[Worksheet, dict[int, float]] = WeakKeyDictionary()
+_NEEDED: WeakKeyDictionary[Worksheet, dict[int, float]] = WeakKeyDictionary()
+#: per sheet: whether a header row is already repeated on every printed page
+_PRINT_TITLES: WeakKeyDictionary[Worksheet, bool] = WeakKeyDictionary()
 #: plain named looks used by the helpers below
 _NAMED: dict[str, tuple[str, ...]] = {
     "judul": ("judul",), "bagian": ("subjudul",), "kepala": ("header",),
@@ -149,11 +159,53 @@ def begin_sheet(workbook: xlsxwriter.Workbook, name: str, title: str, stamp: Sta
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    ws.set_footer("&L&8&A&R&8Halaman &P dari &N")
     ws.write_string(0, 0, title, named_format(workbook, "judul"))
     write_stamp(ws, workbook, stamp)
+    _GIVEN[ws] = dict(enumerate(widths))
     for col, width in enumerate(widths):
         ws.set_column(col, col, width)
     return ws
+
+
+def need_width(ws: Worksheet, col: int, width: float) -> None:
+    """Record that a cell of ``col`` needs ``width`` characters (see ``fit_widths``)."""
+    needed = _NEEDED.setdefault(ws, {})
+    if width > needed.get(col, 0.0):
+        needed[col] = width
+
+
+def value_width(value: CellValue, kind: Kind) -> float:
+    """Characters a value needs as shown by its kind's number format (plus padding)."""
+    if value is None:
+        return 0.0
+    if isinstance(value, str):  # long text wraps: its longest word must fit
+        longest = max((len(w) for w in value.split()), default=0) * 1.1 + 2.0
+        return max(min(len(value) * 1.05 + 2.0, TEXT_WIDTH_CAP), longest)
+    number = value.value if isinstance(value, Sum) else value
+    if kind in ("persen", "indeks", "desimal"):
+        text = f"{float(round_half_up(number)):,.2f}" + (" %" if kind == "persen" else "")
+    elif kind == "nomor":
+        text = str(int(number))
+    else:
+        text = ("Rp " if kind == "rupiah" else "") + f"{int(round_half_up(number, 0)):,}"
+    return len(text) * 1.1 + 2.0
+
+
+def fit_widths(workbook: xlsxwriter.Workbook) -> None:
+    """Widen every column of the sheets begun here to what its cells need: no ``###``."""
+    for ws in workbook.worksheets():
+        given = _GIVEN.get(ws, {})
+        for col, width in sorted(_NEEDED.get(ws, {}).items()):
+            if width > given.get(col, 8.43):
+                ws.set_column(col, col, round(width, 1))
+
+
+def repeat_header(ws: Worksheet, first: int, last: int | None = None) -> None:
+    """Print the (first) table header on every page, once per sheet."""
+    if not _PRINT_TITLES.get(ws):
+        ws.repeat_rows(first, first if last is None else last)
+        _PRINT_TITLES[ws] = True
 
 
 def write_stamp(ws: Worksheet, workbook: xlsxwriter.Workbook, stamp: Stamp) -> None:
@@ -165,6 +217,8 @@ def write_stamp(ws: Worksheet, workbook: xlsxwriter.Workbook, stamp: Stamp) -> N
     for i, (label, value) in enumerate(pairs):
         ws.write_string(labels.STAMP_ROW - 1, 2 * i, label, label_fmt)
         ws.write_string(labels.STAMP_ROW - 1, 2 * i + 1, value, value_fmt)
+        need_width(ws, 2 * i, len(label) * 0.9 + 1)  # a 9-point font
+        need_width(ws, 2 * i + 1, len(value) * 0.9 + 1)
 
 
 def write_section(ws: Worksheet, workbook: xlsxwriter.Workbook, row: int, text: str) -> int:
@@ -175,9 +229,11 @@ def write_section(ws: Worksheet, workbook: xlsxwriter.Workbook, row: int, text: 
 def write_header(ws: Worksheet, workbook: xlsxwriter.Workbook, row: int,
                  columns: Sequence[Column], highlight: frozenset[int] = frozenset()) -> int:
     """One header row (labels unique within the table); returns the next row."""
+    repeat_header(ws, row)
     for col, c in enumerate(columns):
         name = "kepala_sorot" if col in highlight else "kepala"
         ws.write_string(row, col, c.header, named_format(workbook, name))
+        need_width(ws, col, max((len(w) for w in c.header.split()), default=0) * 1.15 + 2)
     # wrapped labels need a taller row: no spreadsheet program grows it for cached files
     lines = max((-(-len(c.header) // max(int(c.width) - 1, 1)) for c in columns), default=1)
     ws.set_row(row, 15 * min(max(lines, 1), 4))
@@ -221,6 +277,7 @@ def write_value(ws: Worksheet, workbook: xlsxwriter.Workbook, row: int, col: int
     if isinstance(value, Decimal) and kind == "desimal" and value == value.to_integral_value():
         kind = "bilangan"
     f = cell_format(workbook, kind, total=total, highlight=highlight)
+    need_width(ws, col, value_width(value, kind))
     if value is None:
         ws.write_blank(row, col, None, f)
     elif isinstance(value, str):
@@ -341,8 +398,12 @@ def render_capaian(workbook: xlsxwriter.Workbook, identity: Identity, result: Re
                        named_format(workbook, "kepala_sorot" if q == q_rep else "kepala"))
         ws.write_string(group, c0, text,
                         named_format(workbook, "kepala_sorot" if q == q_rep else "kepala"))
+    repeat_header(ws, group, group + 1)
     row = write_header(ws, workbook, group + 1, cols, hl)
     ws.freeze_panes(row, 3)
+    # 23 columns do not fit one A4 width legibly: two pages wide, service names repeated
+    ws.fit_to_pages(2, 0)
+    ws.repeat_columns(0, 2)
     for s in result.layanan:
         a = s.capaian
         values: list[CellValue] = [a.layanan, _service_name(catalogue, a.layanan), a.sasaran]
@@ -350,12 +411,13 @@ def render_capaian(workbook: xlsxwriter.Workbook, identity: Identity, result: Re
             missing = TIDAK_ADA_SASARAN
             values += [a.terlayani[q], _pct_or(a.persen_penerima[q], missing),
                        _pct_or(a.persen_mutu[q], missing), _pct_or(a.indeks[q], missing),
-                       a.kategori[q] or missing]
+                       a.kategori[q] or missing] if q < q_rep else [BELUM] * _C_BLOCK
         row = write_row(ws, workbook, row, cols, values, highlight=hl)
     region: list[CellValue] = [None, f"Indeks Daerah {identity.nama}", None]
     for q in range(4):
         region += [None, None, None, _pct_or(result.indeks_daerah[q], TIDAK_ADA_SASARAN),
-                   result.kategori_daerah[q] or TIDAK_ADA_SASARAN]
+                   result.kategori_daerah[q] or TIDAK_ADA_SASARAN] if q < q_rep else [
+                       None, None, None, BELUM, BELUM]
     write_row(ws, workbook, row, cols, region, total=True, highlight=hl)
     return ws
 
@@ -369,10 +431,15 @@ LAPORAN_A_COLUMNS = (
     Column(O_PERSEN_MUTU, "persen", 14), Column(O_INDEKS, "indeks", 14),
     Column(O_KATEGORI, "teks", 17),
 )
+#: part B counts recipients (orang); the volume keeps its own unit in its own column
+O_PENERIMA_DIBUTUHKAN = "Penerima Dibutuhkan (orang)"
+O_PENERIMA_TERPENUHI = "Penerima Terpenuhi (orang)"
+O_PENERIMA_BELUM = "Penerima Belum Terpenuhi (orang)"
 LAPORAN_B_COLUMNS = (
     Column(O_KODE_LAYANAN, "teks"), Column(O_LAYANAN, "teks"), Column(O_ITEM, "teks"),
-    Column(O_SATUAN, "teks"), Column(O_DIBUTUHKAN, "bilangan"), Column(O_TERPENUHI, "bilangan"),
-    Column(O_BELUM_TERPENUHI, "bilangan"), Column(O_PERSEN_TERPENUHI, "persen"),
+    Column(O_PENERIMA_DIBUTUHKAN, "bilangan"), Column(O_VOLUME, "desimal"),
+    Column(O_SATUAN, "teks"), Column(O_PENERIMA_TERPENUHI, "bilangan"),
+    Column(O_PENERIMA_BELUM, "bilangan"), Column(O_PERSEN_TERPENUHI, "persen"),
 )
 LAPORAN_C_COLUMNS = (
     Column(O_KODE_LAYANAN, "teks"), Column(O_LAYANAN, "teks"), Column(O_ALOKASI, "rupiah"),
@@ -427,15 +494,15 @@ def _laporan_b(ws: Worksheet, workbook: xlsxwriter.Workbook, row: int, q: int,
             label, unit = _item(catalogue, i.item)
             done = i.terpenuhi[q]
             row = write_row(ws, workbook, row, cols, [
-                a.layanan, name, label, unit, i.penerima, done, i.penerima - done,
+                a.layanan, name, label, i.penerima, i.volume, unit, done, i.penerima - done,
                 _pct_or(share(done, i.penerima), TIDAK_ADA)])
         has = row > first
         done_all = a.pasangan_terpenuhi[q]
-        row = write_row(ws, workbook, row, cols, [
-            a.layanan, name, f"Jumlah {a.layanan}", None,
-            Sum(column_range(4, first, row - 1) if has else None, a.pasangan_butuh),
-            Sum(column_range(5, first, row - 1) if has else None, done_all),
-            Sum(column_range(6, first, row - 1) if has else None, a.pasangan_butuh - done_all),
+        row = write_row(ws, workbook, row, cols, [  # volumes of different units: no sum
+            a.layanan, name, f"Jumlah {a.layanan}",
+            Sum(column_range(3, first, row - 1) if has else None, a.pasangan_butuh), None, None,
+            Sum(column_range(6, first, row - 1) if has else None, done_all),
+            Sum(column_range(7, first, row - 1) if has else None, a.pasangan_butuh - done_all),
             _pct_or(share(done_all, a.pasangan_butuh), TIDAK_ADA)], total=True)
     return row
 
@@ -481,9 +548,11 @@ def render_dashboard(workbook: xlsxwriter.Workbook, identity: Identity, result: 
     for s in result.layanan:
         a = s.capaian
         row = write_row(ws, workbook, row, DASHBOARD_INDEX_COLUMNS,
-                        [a.layanan, _service_short(catalogue, a.layanan), *a.indeks])
+                        [a.layanan, _service_short(catalogue, a.layanan),
+                         *reported_only(a.indeks, identity.triwulan)])
     row = write_row(ws, workbook, row, DASHBOARD_INDEX_COLUMNS,
-                    [None, "Indeks Daerah", *result.indeks_daerah], total=True)
+                    [None, "Indeks Daerah", *reported_only(result.indeks_daerah,
+                                                            identity.triwulan)], total=True)
     index_chart = workbook.add_chart({"type": "column"})
     for q in (1, 2, 3, 4):
         index_chart.add_series({
@@ -536,6 +605,12 @@ def cell_link(sheet: str, cell: str) -> str:
     return "internal:'" + sheet.replace("'", "''") + "'!" + cell
 
 
+#: findings of one kind on one sheet listed cell by cell; past this, one summary row (count
+#: and cell ranges) comes first and only the first ones follow in detail, so 50,000 blank NIKs
+#: cost a few hundred rows, not seconds
+DETAIL_LIMIT = 200
+
+
 def render_pemeriksaan(workbook: xlsxwriter.Workbook, identity: Identity,
                        findings: list[Finding], stamp: Stamp) -> Worksheet:
     """Every finding, errors first; the cell is a link that jumps to the offending cell."""
@@ -555,7 +630,26 @@ def render_pemeriksaan(workbook: xlsxwriter.Workbook, identity: Identity,
     links = 0
     text_fmt = cell_format(workbook, "teks")
     link_fmt = cell_format(workbook, "tautan")
+    big = {(g.tingkat, g.sheet, g.kode): g for g in group_findings(findings)
+           if g.jumlah > DETAIL_LIMIT}
+    shown: dict[tuple[str, str | None, str], int] = {}
     for f in sort_findings(findings):
+        kind = (f.tingkat, f.sheet, f.kode)
+        if kind in big:
+            n = shown[kind] = shown.get(kind, 0) + 1
+            if n > DETAIL_LIMIT:
+                continue
+            if n == 1:  # one row for the whole kind first, then its first cells in detail
+                g = big[kind]
+                ws.write_string(row, 0, SEVERITY_TEXT[f.tingkat], text_fmt)
+                _text(ws, row, 1, f.sheet, text_fmt)
+                _text(ws, row, 2, g.sel, text_fmt)
+                ws.write_blank(row, 3, None, text_fmt)
+                ws.write_string(row, 4, f"{g.jumlah:,} sel: {g.keterangan} Baris berikut "
+                                f"merinci {DETAIL_LIMIT} yang pertama.".replace(",", "."),
+                                text_fmt)
+                ws.write_string(row, 5, f.kode, text_fmt)
+                row += 1
         ws.write_string(row, 0, SEVERITY_TEXT[f.tingkat], text_fmt)
         _text(ws, row, 1, f.sheet, text_fmt)
         if f.sheet and f.sel and _A1.fullmatch(f.sel) and links < _MAX_LINKS:
@@ -589,6 +683,7 @@ def render_outputs(workbook: xlsxwriter.Workbook, *, identity: Identity, result:
     render_laporan(workbook, identity, result, stamp, catalogue)
     render_dashboard(workbook, identity, result, stamp, catalogue)
     render_pemeriksaan(workbook, identity, findings, stamp)
+    fit_widths(workbook)
 
 
 def _service_name(catalogue: Catalogue, code: str) -> str:

@@ -27,6 +27,10 @@ def guide(catalogue: Catalogue, level: Level, macros: bool) -> list[Line]:
     """The guide for one level; ``macros`` says whether the buttons exist in this file."""
     services = catalogue.services(level)
     service_sheets = ", ".join(s.sheet for s in services)
+    # without buttons the admin runs the command (or the add-in): say so wherever we say "run"
+    check, compute = (("Periksa Data", "Hitung Ulang") if macros else
+                      ("spm-xl periksa (Periksa Data di add-in xlwings)",
+                       "spm-xl hitung (Hitung Ulang di add-in xlwings)"))
     lines = [
         Line("bagian", "Tentang buku kerja ini"),
         Line("teks", "Buku kerja ini dipakai untuk menerapkan Standar Pelayanan Minimal (SPM) "
@@ -47,8 +51,8 @@ def guide(catalogue: Catalogue, level: Level, macros: bool) -> list[Line]:
              "Anggaran. Lembar Kebutuhan menunjukkan biaya yang dibutuhkan sebagai acuan."),
         Line("butir", "Tahap 4 - Pelaksanaan: setiap kali barang/jasa diterima, ganti tanda Butuh "
              "dengan triwulan penerimaannya (TW1 sampai TW4) dan isi realisasi anggaran per "
-             "triwulan. Pilih triwulan yang dilaporkan pada lembar Identitas, jalankan Hitung "
-             "Ulang, lalu salin angka dari lembar Laporan e-SPM ke aplikasi e-SPM."),
+             "triwulan. Pilih triwulan yang dilaporkan pada lembar Identitas, jalankan "
+             f"{compute}, lalu salin angka dari lembar Laporan e-SPM ke aplikasi e-SPM."),
         Line("bagian", "Cara menandai status barang/jasa (satu sel per penerima dan barang/jasa)"),
         Line("tabel", "Nilai", "Arti"),
         Line("tabel", "kosong atau -", "tidak dibutuhkan oleh penerima ini"),
@@ -85,17 +89,21 @@ def guide(catalogue: Catalogue, level: Level, macros: bool) -> list[Line]:
         Line("teks", "NIK boleh dikosongkan bila penerima belum memiliki NIK (misalnya gelandangan "
              "atau korban bencana); fasilitasi dokumen kependudukan termasuk layanan yang dapat "
              "diberikan kepadanya."),
-        Line("bagian", "Periksa Data dan Hitung Ulang"),
-        Line("butir", "Periksa Data memeriksa seluruh isian (NIK, tanggal, status, harga, data "
-             "ganda) dan menulis temuannya ke lembar Pemeriksaan: Galat, Peringatan atau Info, "
-             "dengan tautan yang langsung menuju sel bermasalah. Di Excel, sel bermasalah juga "
-             "diberi warna; warna itu dihapus pada pemeriksaan berikutnya."),
-        Line("butir", "Hitung Ulang memeriksa data, lalu menghitung kebutuhan, capaian, anggaran "
+        Line("bagian", "Periksa Data dan Hitung Ulang" if macros else
+             "Memeriksa dan menghitung (spm-xl periksa dan spm-xl hitung)"),
+        Line("butir", f"{check} memeriksa seluruh isian (NIK, tanggal, status, harga, data "
+             "ganda) dan melaporkan temuannya: Galat, Peringatan atau Info, dengan lembar dan "
+             "selnya" + (". Temuan ditulis ke lembar Pemeriksaan dengan tautan yang langsung "
+                         "menuju sel bermasalah; sel bermasalah juga diberi warna, dan warna "
+                         "itu dihapus pada pemeriksaan berikutnya." if macros else
+                         "; spm-xl hitung juga menulisnya ke lembar Pemeriksaan dengan tautan "
+                         "yang langsung menuju sel bermasalah.")),
+        Line("butir", f"{compute} memeriksa data, lalu menghitung kebutuhan, capaian, anggaran "
              "dan laporan triwulan ke lembar Kebutuhan, Capaian, Laporan e-SPM dan Dashboard. "
              "Lembar isian tidak pernah diubah oleh perhitungan."),
         Line("butir", "Setiap lembar hasil mencantumkan versi program, waktu hitung dan sidik "
              "masukan. Bila data diubah sesudah dihitung, hasil dinyatakan kedaluwarsa sampai "
-             "Hitung Ulang dijalankan lagi."),
+             f"{compute} dijalankan lagi."),
     ]
     if macros:
         lines += [
@@ -118,8 +126,14 @@ def guide(catalogue: Catalogue, level: Level, macros: bool) -> list[Line]:
              "berdasarkan judul kolomnya. Menambah baris judul di atas tabel, atau kolom milik "
              "sendiri di sebelah kanan tabel, tetap diperbolehkan."),
         Line("butir", "Lembar isian dilindungi tanpa kata sandi agar judul kolom tidak terhapus "
-             "tanpa sengaja. Menyisipkan dan menghapus baris, mengatur format, mengurutkan dan "
-             "menyaring tetap dapat dilakukan."),
+             "tanpa sengaja. Menyisipkan dan menghapus baris, menyisipkan kolom, mengatur "
+             "format, mengurutkan dan menyaring tetap dapat dilakukan."),
+        Line("butir", "Kolom milik sendiri: ketik judul dan isinya langsung di kolom kosong di "
+             "sebelah kanan tabel; kolom-kolom itu tidak dikunci."),
+        Line("butir", "Baris judul di atas tabel: klik kanan nomor baris judul kolom > Sisipkan "
+             "(Insert). Sel baris baru ikut terkunci seperti judul kolom, jadi buka dulu "
+             "proteksinya (Tinjau > Buka Proteksi Lembar / Review > Unprotect Sheet, tanpa "
+             "kata sandi), ketik judulnya, lalu lindungi lagi (Tinjau > Proteksi Lembar)."),
         Line("butir", "Lembar Konfigurasi berisi bobot, ambang kategori dan aturan lain dengan "
              "nilai bawaan. Ubah hanya bila daerah menetapkan nilai lain: Tinjau > Buka "
              "Proteksi Lembar (Review > Unprotect Sheet)."),

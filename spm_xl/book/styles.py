@@ -24,6 +24,8 @@ TAB_GUIDE = "#2F5597"
 PROPS: dict[str, dict[str, Any]] = {
     "rupiah": {"num_format": '"Rp" #,##0'},
     "angka": {"num_format": "#,##0"},
+    # a row or group number: no thousands separator ("2206", not "2,206")
+    "nomor": {"num_format": "0"},
     "desimal": {"num_format": "0.00"},
     # a fraction shown as a percentage: 0.875 -> 87.50%
     "persen": {"num_format": "0.00%"},

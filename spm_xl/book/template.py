@@ -44,7 +44,8 @@ OUTPUT_TITLES = {
 # Sheets stay protected against accidental edits of headers, but without a password and with
 # the everyday actions allowed, so an admin can still add title rows, sort and filter.
 PROTECTION = {
-    "insert_rows": True, "delete_rows": True, "format_cells": True, "format_columns": True,
+    "insert_rows": True, "delete_rows": True, "insert_columns": True, "format_cells": True,
+    "format_columns": True,
     "format_rows": True, "sort": True, "autofilter": True, "insert_hyperlinks": True,
 }
 
@@ -312,6 +313,7 @@ def _harga(book: Workbook, catalogue: Catalogue, level: Level, fill: Fill) -> No
                 sheet.write_blank(row, 7, None, f(book, "isian", "input"))
             row += 1
     sheet.autofilter(0, 0, row - 1, len(labels.HARGA_HEADERS) - 1)
+    _own_columns(book, sheet, len(labels.HARGA_HEADERS))
     sheet.protect("", PROTECTION)
 
 
@@ -331,6 +333,7 @@ def _anggaran(book: Workbook, catalogue: Catalogue, level: Level, fill: Fill) ->
             sheet.write_number(row, col, value, money)
         sheet.write_string(row, len(labels.ANGGARAN_HEADERS), service.nama,
                            styles.fmt(book, "catatan"))
+    _own_columns(book, sheet, len(labels.ANGGARAN_HEADERS) + 1)
     sheet.protect("", PROTECTION)
 
 
@@ -421,7 +424,13 @@ def _service_sheet(book: Workbook, catalogue: Catalogue, service: Service, fill:
             sheet.set_column(col, col, WIDTHS.get(label, 14), f(book, "input"))
     # a filter over the header row; Excel extends it to the rows typed below when used
     sheet.autofilter(0, 0, 0, len(headers) - 1)
+    _own_columns(book, sheet, len(headers))
     sheet.protect("", PROTECTION)
+
+
+def _own_columns(book: Workbook, sheet: Worksheet, first: int) -> None:
+    """Columns right of a table are the admin's own (Petunjuk says so): left unlocked."""
+    sheet.set_column(first, 16_383, None, styles.fmt(book, "input"))
 
 
 def _fill_rows(book: Workbook, sheet: Worksheet, headers: list[str], first: int,

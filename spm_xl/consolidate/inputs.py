@@ -32,10 +32,25 @@ class ProvinceChoice:
     alasan: str  # why this province, in Indonesian
 
 
+class Reason(str):
+    """A rejection reason: the Indonesian text, plus a stable code for scripts (``kode``)."""
+    kode: str
+
+    def __new__(cls, kode: str, text: str) -> Reason:
+        made = super().__new__(cls, text)
+        made.kode = kode
+        return made
+
+
 @dataclass(frozen=True, slots=True)
 class Rejection:
     report: FileReport
     alasan: str
+
+    @property
+    def kode(self) -> str:
+        """The reason's code (``tidak_terbaca``, ``versi_templat``, ``periode_beda`` ...)."""
+        return getattr(self.alasan, "kode", "berkas_ditolak")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +68,8 @@ class Gate:
     rejected: list[Rejection] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     missing: list[KabKota] = field(default_factory=list)  # kab/kota that sent nothing
+    #: byte-identical second copies of a district's file (copy, the one used): one submission
+    copies: list[tuple[FileReport, FileReport]] = field(default_factory=list)
 
 
 def discover(inputs: Sequence[str | Path], exclude: Iterable[Path] = ()) -> tuple[
@@ -189,7 +206,7 @@ def gate(reports: Sequence[FileReport], own: FileReport | None,
         else:
             result.own = own_ok
     for code in sorted(by_code):
-        group = by_code[code]
+        group = _one_per_content(by_code[code], result.copies)
         if len(group) > 1:
             result.conflicts.append(Conflict(code, tuple(group)))
         else:
@@ -200,10 +217,25 @@ def gate(reports: Sequence[FileReport], own: FileReport | None,
     return result
 
 
+def _one_per_content(group: list[FileReport],
+                     copies: list[tuple[FileReport, FileReport]]) -> list[FileReport]:
+    """Files with the same SHA-256 are one submission ("… (1).xlsx" is not a conflict)."""
+    first: dict[str, FileReport] = {}
+    out = []
+    for r in group:
+        digest = r.source.sha256 or r.source.path
+        if digest in first:
+            copies.append((r, first[digest]))
+        else:
+            first[digest] = r
+            out.append(r)
+    return out
+
+
 def _unreadable(r: FileReport) -> str | None:
     """Why a file cannot take part at all, whatever its role: unreadable, or another template."""
     if not r.usable or r.identity is None:
-        return r.error or "Berkas tidak dapat dibaca."
+        return Reason("tidak_terbaca", r.error or "Berkas tidak dapat dibaca.")
     return _version_problem(r.identity.versi_templat)
 
 
@@ -213,18 +245,20 @@ def _district_problem(r: FileReport, province: ProvinceChoice | None) -> str | N
         return problem
     ident = r.identity
     if ident.tingkat != "kabkota":
-        return ("Buku kerja ini bertingkat Provinsi, bukan Kabupaten/Kota; berikan buku kerja "
-                "provinsi sendiri dengan --provinsi.")
+        return Reason("tingkat_salah", "Buku kerja ini bertingkat Provinsi, bukan "
+                      "Kabupaten/Kota; berikan buku kerja provinsi sendiri dengan --provinsi.")
     if not KABKOTA_CODE.match(ident.kode) or ident.kode not in regions().kabkota:
-        return (f"Kode Wilayah '{ident.kode}' pada sheet {labels.IDENTITAS} bukan kode "
-                "kabupaten/kota Kemendagri yang dikenal.")
+        return Reason("kode_wilayah_tidak_dikenal",
+                      f"Kode Wilayah '{ident.kode}' pada sheet {labels.IDENTITAS} bukan kode "
+                      "kabupaten/kota Kemendagri yang dikenal.")
     if province is None:
-        return "Provinsi konsolidasi tidak dapat ditentukan."
+        return Reason("provinsi_tidak_diketahui", "Provinsi konsolidasi tidak dapat ditentukan.")
     if ident.kode[:2] != province.kode:
         other = regions().provinsi.get(ident.kode[:2], ident.kode[:2])
-        return (f"Kab/kota {ident.kode} ({regions().kabkota[ident.kode].nama}) termasuk Provinsi "
-                f"{other}, bukan "
-                f"Provinsi {province.nama} ({province.kode}) yang sedang dikonsolidasikan.")
+        return Reason("provinsi_lain",
+                      f"Kab/kota {ident.kode} ({regions().kabkota[ident.kode].nama}) termasuk "
+                      f"Provinsi {other}, bukan Provinsi {province.nama} ({province.kode}) yang "
+                      "sedang dikonsolidasikan.")
     return None
 
 
@@ -234,11 +268,14 @@ def _own_problem(r: FileReport, province: ProvinceChoice | None) -> str | None:
         return problem
     ident = r.identity
     if ident.tingkat != "provinsi" or not PROVINCE_CODE.match(ident.kode):
-        return (f"Berkas --provinsi harus buku kerja tingkat Provinsi; yang ini bertingkat "
-                f"{labels.TINGKAT_TEXT.get(ident.tingkat, ident.tingkat)} ('{ident.kode}').")
+        return Reason("tingkat_salah",
+                      f"Berkas --provinsi harus buku kerja tingkat Provinsi; yang ini bertingkat "
+                      f"{labels.TINGKAT_TEXT.get(ident.tingkat, ident.tingkat)} "
+                      f"('{ident.kode}').")
     if province is not None and ident.kode != province.kode:
-        return (f"Buku kerja provinsi ini milik provinsi '{ident.kode}', bukan {province.kode} "
-                "yang sedang dikonsolidasikan.")
+        return Reason("provinsi_lain",
+                      f"Buku kerja provinsi ini milik provinsi '{ident.kode}', bukan "
+                      f"{province.kode} yang sedang dikonsolidasikan.")
     return None
 
 
@@ -247,8 +284,10 @@ def _version_problem(version: str) -> str | None:
     if version.split(".")[0] == current.split(".")[0] and version.strip():
         return None
     shown = version.strip() or "(kosong)"
-    return (f"Versi templat '{shown}' tidak didukung; konsolidasi ini membaca templat versi "
-            f"{current.split('.')[0]}.x. Pindahkan datanya ke templat terbaru (spm-xl templat).")
+    return Reason("versi_templat",
+                  f"Versi templat '{shown}' tidak didukung; konsolidasi ini membaca templat "
+                  f"versi {current.split('.')[0]}.x. Pindahkan datanya ke templat terbaru "
+                  "(spm-xl templat).")
 
 
 def _majority_period(candidates: Sequence[FileReport], own: FileReport | None) -> Period | None:
@@ -271,8 +310,9 @@ def _period_reason(r: FileReport, period: Period | None) -> str:
     assert r.identity is not None and period is not None
     mine = f"tahun {r.identity.tahun} triwulan {_roman(r.identity.triwulan)}"
     theirs = f"tahun {period[0]} triwulan {_roman(period[1])}"
-    return (f"Periode laporan berkas ini ({mine}) berbeda dengan periode sebagian besar berkas "
-            f"({theirs}).")
+    return Reason("periode_beda",
+                  f"Periode laporan berkas ini ({mine}) berbeda dengan periode sebagian besar "
+                  f"berkas ({theirs}).")
 
 
 def _roman(q: int) -> str:

@@ -42,6 +42,8 @@ class PersonKeys:
     match: npt.NDArray[np.uint8]
     rows: npt.NDArray[np.int32]  # Excel row of each match key
     by_nik: int = 0
+    #: match keys are ``pseudonym.sealed_digest``s (the result cache's form), by_nik is 0
+    sealed: bool = False
     #: only with --sertakan-data-pribadi: raw NIK (cleaned), name and birth date per key
     nik: list[str | None] | None = None
     nama: list[str | None] | None = None
@@ -65,3 +67,11 @@ class FileReport:
     @property
     def usable(self) -> bool:
         return self.error is None and self.identity is not None and self.result is not None
+
+
+def is_empty(r: FileReport) -> bool:
+    """A usable workbook without a single data row: an unfilled template, not a report.
+
+    It counts as "kosong" at the province: listed with that status and never ranked.
+    """
+    return r.usable and not any(r.rows.values())

@@ -57,6 +57,20 @@ def pseudonym(province_key: bytes, digest: bytes) -> str:
     return "ID-" + mac[:PSEUDONYM_HEX].upper()
 
 
+def sealed_digest(province_key: bytes, digest: bytes) -> bytes:
+    """The match key the result cache keeps: the head of ``pseudonym``'s HMAC, never a NIK.
+
+    The same person still matches across districts (same key, same digest), and the shown
+    id is read straight off it (``sealed_pseudonym``), equal to ``pseudonym``.
+    """
+    return hmac.digest(province_key, digest, "sha256")[:DIGEST_BYTES]
+
+
+def sealed_pseudonym(sealed: bytes) -> str:
+    """``pseudonym`` of a person whose match key is already ``sealed_digest``."""
+    return "ID-" + sealed[:PSEUDONYM_HEX // 2].hex().upper()
+
+
 def config_dir() -> Path:
     """Where spm-xl keeps per-user settings (never next to the workbooks)."""
     if sys.platform == "win32" and os.environ.get("APPDATA"):
@@ -75,6 +89,19 @@ class ProvinceKey:
     source: str  # where it came from, without a path (safe to print in a workbook)
     path: Path | None  # the key file, None when from the environment
     created: bool  # a new key file was written by this call
+
+
+def existing_key(province: str) -> bytes | None:
+    """The province's key if it already exists (environment or key file); never creates one."""
+    from_env = os.environ.get(KEY_ENV, "").strip()
+    if from_env:
+        return from_env.encode("utf-8")
+    path = key_path(province)
+    try:
+        text = path.read_text("utf-8").strip()
+    except OSError:
+        return None
+    return text.encode("utf-8") if text else None
 
 
 def province_key(province: str) -> ProvinceKey:

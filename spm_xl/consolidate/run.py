@@ -20,6 +20,7 @@ from typing import Any
 
 from ..findings import UnusableWorkbook, counts, has_errors
 from ..pipeline import stamp
+from .cache import ResultCache, seal_report, sealed
 from .duplicates import DuplicateGroup, count_persons, find_duplicates
 from .inputs import (
     EARLIER_OUTPUT,
@@ -33,7 +34,7 @@ from .inputs import (
 from .model import FileReport
 from .neutral import file_label, reason
 from .previous import read_previous
-from .pseudonym import ProvinceKey, check_keys, province_key, pseudonym
+from .pseudonym import ProvinceKey, check_keys, province_key, pseudonym, sealed_pseudonym
 from .summary import consolidation_json, province_text
 from .worker import Progress, process_all
 from .writer import Book, write_book
@@ -69,13 +70,16 @@ def main(args: argparse.Namespace) -> int:
     return consolidate_paths(args.inputs, Path(args.output), provinsi=args.provinsi,
                              kode_provinsi=args.kode_provinsi, as_json=args.json,
                              personal=args.sertakan_data_pribadi,
-                             sebelumnya=args.sebelumnya)
+                             cache=not getattr(args, "tanpa_cache", False),
+                             sebelumnya=args.sebelumnya,
+                             umpan_balik=getattr(args, "umpan_balik", None))
 
 
 def consolidate_paths(inputs: Sequence[str | Path], output: Path, *,
                       provinsi: str | Path | None = None, kode_provinsi: str | None = None,
                       as_json: bool = False, personal: bool = False,
-                      jobs: int | None = None, sebelumnya: str | Path | None = None) -> int:
+                      jobs: int | None = None, sebelumnya: str | Path | None = None,
+                      umpan_balik: str | Path | None = None, cache: bool = True) -> int:
     """Consolidate, tell the user what happened, return the exit code."""
     con = _console()
     if personal:
@@ -83,10 +87,14 @@ def consolidate_paths(inputs: Sequence[str | Path], output: Path, *,
     with _progress(con) as progress:
         outcome = consolidate(inputs, output, provinsi=provinsi, kode_provinsi=kode_provinsi,
                               personal=personal, jobs=jobs, progress=progress,
-                              sebelumnya=sebelumnya)
+                              sebelumnya=sebelumnya, cache=cache)
     _report(con, outcome)
-    if as_json:
-        sys.stdout.write(json.dumps(outcome.document, ensure_ascii=False, indent=1) + "\n")
+    if umpan_balik is not None:
+        _feedback(con, outcome, Path(umpan_balik))
+    if as_json:  # the written file is said here: the document itself is about the inputs
+        document = {**outcome.document,
+                    "berkas_hasil": str(outcome.written) if outcome.written else None}
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
     return outcome.exit_code
 
 
@@ -94,8 +102,12 @@ def consolidate(inputs: Sequence[str | Path], output: Path, *,
                 provinsi: str | Path | None = None, kode_provinsi: str | None = None,
                 personal: bool = False, jobs: int | None = None,
                 progress: Progress | None = None,
-                sebelumnya: str | Path | None = None) -> Outcome:
-    """Read, gate, recompute and write; never modifies an input, prints nothing."""
+                sebelumnya: str | Path | None = None, cache: bool = True) -> Outcome:
+    """Read, gate, recompute and write; never modifies an input, prints nothing.
+
+    ``cache``: reuse the results of files read before (``cache.ResultCache``); never with
+    ``personal``, whose names and NIKs the cache must not hold.
+    """
     clock = _Clock()
     output = Path(output)
     _check_output(output)
@@ -110,9 +122,10 @@ def consolidate(inputs: Sequence[str | Path], output: Path, *,
     if own_path is not None and _same(own_path) == _same(output):
         raise UnusableWorkbook(_output_is_input(output))
     paths = [*([own_path] if own_path else []), *files]
-    if jobs is None:
-        jobs = JOBS if sum(_size(p) for p in paths) >= POOL_MIN_BYTES else 1
-    reports = process_all(paths, personal=personal, jobs=jobs, progress=progress)
+    store = ResultCache() if cache and not personal else None
+    reports = _read_all(paths, store, personal=personal, jobs=jobs, progress=progress)
+    clock.lap(f"baca dan hitung {len(paths)} berkas"
+              + (f" ({store.hits} dari cache)" if store else ""))
     skipped = [s for raw in inputs if Path(raw).is_dir() for s in skipped_in(Path(raw))]
     earlier = [r for r in reports if r is not (reports[0] if own_path else None)
                and (r.error or "").startswith(EARLIER_OUTPUT)]
@@ -120,13 +133,13 @@ def consolidate(inputs: Sequence[str | Path], output: Path, *,
         r.error = f"Dilewati: {r.error}"
     reports = [r for r in reports if r not in earlier]
     skipped += earlier
-    clock.lap(f"baca dan hitung {len(paths)} berkas ({jobs} proses)")
     own = reports[0] if own_path else None
     districts = [*reports[1 if own_path else 0:], *problems]
     province = choose_province(own, kode_provinsi, districts)
     if province is None and kode_provinsi:
         _require_province_code(kode_provinsi)
     g = gate(districts, own, province)
+    key = _keep(store, g) if store else None
     groups = find_duplicates([r.keys for r in g.districts])
     persons = count_persons(groups)
     clock.lap("gerbang dan duplikat")
@@ -139,20 +152,49 @@ def consolidate(inputs: Sequence[str | Path], output: Path, *,
                        warnings, skipped)
     key_note = "tidak diperlukan (tidak ada duplikat)"
     names: dict[bytes, str] = {}
-    key: ProvinceKey | None = None
     if groups:
         assert g.province is not None
-        key = province_key(g.province.kode)
-        names = {grp.digest: pseudonym(key.key, grp.digest) for grp in groups}
+        key = key or province_key(g.province.kode)
+        names = {grp.digest: sealed_pseudonym(grp.digest) if grp.members[0].keys.sealed
+                 else pseudonym(key.key, grp.digest) for grp in groups}
         key_note = f"kunci dari {key.source}, tidak disimpan di buku kerja ini"
-    book = Book(g, groups, persons, names, personal, sources, stamp(_sidik(g)), key_note,
-                previous)
+    st = stamp(_sidik(g), g.province.kode if g.province else "")
+    book = Book(g, groups, persons, names, personal, sources, st, key_note, previous)
     warnings += _write_output(output, lambda tmp: write_book(tmp, book), personal)
     clock.lap("tulis buku kerja provinsi")
     used = [*g.districts, *([g.own] if g.own else [])]
     bad = bool(g.rejected or g.conflicts) or any(has_errors(r.findings) for r in used)
     return Outcome(g, groups, persons, document, EXIT_DATA if bad else EXIT_OK, output,
                    sources, key, warnings, skipped)
+
+
+def _read_all(paths: list[Path], store: ResultCache | None, *, personal: bool,
+              jobs: int | None, progress: Progress | None) -> list[FileReport]:
+    """Reports in input order: from the cache where the bytes are known, else read."""
+    cached = {i: r for i, p in enumerate(paths) if store and (r := store.load(p))}
+    todo = [p for i, p in enumerate(paths) if i not in cached]
+    if jobs is None:
+        jobs = JOBS if sum(_size(p) for p in todo) >= POOL_MIN_BYTES else 1
+    fresh = iter(process_all(todo, personal=personal, jobs=jobs, progress=progress,
+                             seal=store is not None))
+    return [cached[i] if i in cached else next(fresh) for i in range(len(paths))]
+
+
+def _keep(store: ResultCache, g: Gate) -> ProvinceKey | None:
+    """Seal the accepted files' match keys with the province key and cache what was read.
+
+    Workers seal when the key already exists; on a province's first run it is created here.
+    """
+    used = [*g.districts, *([g.own] if g.own else [])]
+    if g.province is None or not used:
+        return None
+    key = province_key(g.province.kode)
+    for r in used:
+        if not sealed(r):
+            seal_report(r, key.key)
+        store.save(r, key.key)
+    store.trim()
+    return key
 
 
 class _Clock:
@@ -167,6 +209,17 @@ class _Clock:
         if self.on:
             print(f"waktu: {what}: {now - self.last:.2f} s", file=sys.stderr)
         self.last = now
+
+
+def _feedback(con: Any, outcome: Outcome, folder: Path) -> None:
+    """Per-district feedback workbooks (``--umpan-balik``), named on the terminal."""
+    from .feedback import write_feedback
+
+    g = outcome.gate
+    st = stamp(_sidik(g), g.province.kode if g.province else "")
+    written = write_feedback(folder, g, outcome.duplicates,
+                             outcome.key.key if outcome.key else None, st)
+    con.print(f"Umpan balik untuk {len(written)} berkas kab/kota ditulis ke {folder}.")
 
 
 def _write_output(target: Path, produce: Callable[[Path], None], personal: bool

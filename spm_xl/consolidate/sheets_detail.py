@@ -9,8 +9,9 @@ import xlsxwriter
 from .. import labels
 from ..book import outputs as o
 from ..catalogue import load_catalogue
-from ..findings import SEVERITY_TEXT, Finding
-from .model import FileReport
+from ..finding_kinds import group_findings
+from ..findings import SEVERITY_TEXT
+from .model import FileReport, is_empty
 from .neutral import code_label, file_label, reason, sheet_label, version_label
 from .sheets import (
     BELUM_MENGIRIM,
@@ -25,27 +26,32 @@ from .sheets import (
     long_table,
     region,
 )
+from .status import status_board
 
 # --- Belum Mengirim ------------------------------------------------------------------------
 
 def belum_mengirim(wb: xlsxwriter.Workbook, book: Book) -> None:
-    cols = (o.Column("Kode Wilayah", "teks", 12), o.Column("Kab/Kota", "teks", 34),
-            o.Column("Jenis", "teks", 12))
-    rows = ([k.kode, k.nama, k.jenis.capitalize()] for k in book.gate.missing)
+    """The status board: every kab/kota of the province and what became of its file."""
+    cols = (o.Column("Kode Wilayah", "teks", 12), o.Column("Kab/Kota", "teks", 30),
+            o.Column("Status", "teks", 16), o.Column("Berkas", "teks", 34),
+            o.Column("Keterangan", "teks", 80))
+    rows = ([s.kode, s.nama, s.status, ", ".join(s.berkas), s.keterangan]
+            for s in status_board(book.gate))
     preamble = ([] if book.gate.province else
                 [("Provinsi tidak dapat ditentukan; daftar kab/kota tidak tersedia.", True)])
-    long_table(wb, book, BELUM_MENGIRIM, "Kab/Kota yang Belum Mengirim", cols, rows,
-               preamble, empty="Semua kab/kota provinsi ini sudah mengirim buku kerja.")
+    long_table(wb, book, BELUM_MENGIRIM, "Status Pengiriman Kab/Kota (Belum Mengirim, Ditolak, "
+               "Konflik, Kosong, Dipakai)", cols, rows, preamble,
+               empty="Daftar kab/kota provinsi ini tidak tersedia.")
 
 
 # --- Duplikat ------------------------------------------------------------------------------
 
 def duplikat(wb: xlsxwriter.Workbook, book: Book) -> None:
-    cols = [o.Column("Grup", "bilangan", 7), o.Column("ID Pseudonim", "teks", 22),
+    cols = [o.Column("Grup", "nomor", 7), o.Column("ID Pseudonim", "teks", 22),
             o.Column(o.O_KODE_LAYANAN, "teks", 8), o.Column("Jumlah Kab/Kota", "bilangan", 10),
             o.Column("Kode Wilayah", "teks", 10), o.Column("Kab/Kota", "teks", 26),
             o.Column("Berkas", "teks", 30), o.Column(o.O_SHEET, "teks", 16),
-            o.Column("Baris", "bilangan", 8)]
+            o.Column("Baris", "nomor", 8)]
     if book.personal:
         cols += [o.Column("NIK", "teks", 20), o.Column("Nama", "teks", 28),
                  o.Column("Tanggal Lahir", "teks", 12)]
@@ -87,40 +93,50 @@ def _duplicate_rows(book: Book) -> Iterator[list[Value]]:
 # --- Pemeriksaan ---------------------------------------------------------------------------
 
 def pemeriksaan(wb: xlsxwriter.Workbook, book: Book) -> None:
+    """One row per district, sheet and kind of finding, with a count and the cell ranges.
+
+    The district's own Pemeriksaan lists every cell with its message; the province needs to
+    know what to send back, and 20,000 "NIK kosong" rows would only bury it. The text is the
+    kind's generic sentence, never what a district typed.
+    """
     cols = (o.Column("Kode Wilayah", "teks", 10), o.Column("Daerah", "teks", 24),
             o.Column("Berkas", "teks", 28), o.Column(o.O_TINGKAT, "teks", 11),
-            o.Column(o.O_SHEET, "teks", 16), o.Column(o.O_SEL, "teks", 8),
-            o.Column(o.O_NILAI, "teks", 22), o.Column(o.O_PESAN, "teks", 90),
-            o.Column(o.O_KODE, "teks", 22))
+            o.Column(o.O_SHEET, "teks", 16), o.Column(o.O_KODE, "teks", 22),
+            o.Column("Jumlah", "bilangan", 9), o.Column(o.O_SEL, "teks", 30),
+            o.Column("Keterangan", "teks", 80))
+    preamble = [("Satu baris per kab/kota, sheet dan jenis temuan. Rincian per sel ada di sheet "
+                 "Pemeriksaan buku kerja kab/kota masing-masing.", False)]
     long_table(wb, book, PEMERIKSAAN, "Pemeriksaan Data Seluruh Berkas", cols,
-               _finding_rows(book), empty="Tidak ada temuan.")
+               _finding_rows(book), preamble, empty="Tidak ada temuan.")
 
 
 def _finding_rows(book: Book) -> Iterator[list[Value]]:
     g = book.gate
     for x in g.rejected:
-        yield _finding_row(book, x.report, Finding(
-            "galat", "berkas_ditolak", f"Berkas tidak dipakai: {reason(x.alasan, x.report)}"),
-            plain=True)
+        yield _file_row(x.report, "berkas_ditolak",
+                        f"Berkas tidak dipakai: {reason(str(x.alasan), x.report)}")
     for c in g.conflicts:
         names = ", ".join(file_label(r) for r in c.reports)
         for r in c.reports:
-            yield _finding_row(book, r, Finding(
-                "galat", "konflik_kabkota",
-                f"Kab/kota {c.kode} dikirim dalam lebih dari satu berkas ({names}); tidak ada "
-                "yang dipakai sampai hanya satu yang dikirim."), plain=True)
+            yield _file_row(r, "konflik_kabkota",
+                            f"Kab/kota {c.kode} dikirim dalam lebih dari satu berkas ({names}); "
+                            "tidak ada yang dipakai sampai hanya satu yang dikirim.")
     for r in accepted(book):
-        for f in r.findings:
-            yield _finding_row(book, r, f)
+        for grp in group_findings(r.findings):
+            yield [*_where(r), SEVERITY_TEXT[grp.tingkat], sheet_label(grp.sheet), grp.kode,
+                   grp.jumlah,
+                   grp.sel or None, grp.keterangan]
 
 
-def _finding_row(book: Book, r: FileReport, f: Finding, plain: bool = False) -> list[Value]:
-    """One finding; without --sertakan-data-pribadi, its kind and place only (no typed text)."""
+def _file_row(r: FileReport, kode: str, why: str) -> list[Value]:
+    return [*_where(r), SEVERITY_TEXT["galat"], None, kode, 1, None, why]
+
+
+def _where(r: FileReport) -> list[Value]:
     ident = r.identity
-    detail = book.personal or plain
+    # names as the province may show them: never what a district typed (issue 12)
     return [code_label(ident.kode) if ident else None, region(r) if ident else None,
-            file_label(r), SEVERITY_TEXT[f.tingkat], sheet_label(f.sheet), f.sel,
-            f.nilai if book.personal else None, f.pesan if detail else f.provincial(), f.kode]
+            file_label(r)]
 
 
 # --- Sumber --------------------------------------------------------------------------------
@@ -169,4 +185,10 @@ def _statuses(book: Book) -> dict[str, str]:
             others = ", ".join(file_label(x) for x in c.reports if x is not r)
             out[r.source.path] = (f"Konflik: kab/kota {c.kode} juga dikirim dalam {others}; "
                                   "tidak dipakai")
+    for r in g.districts:
+        if is_empty(r):
+            out[r.source.path] = "Kosong: tidak ada baris penerima; tidak diperingkat"
+    for copy, original in g.copies:
+        out[copy.source.path] = (f"Salinan identik dari {file_label(original)} (SHA-256 sama); "
+                                 "dihitung sekali")
     return out

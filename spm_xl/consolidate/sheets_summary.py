@@ -13,9 +13,10 @@ from .. import labels
 from ..book import outputs as o
 from ..catalogue import load_catalogue
 from ..engine import category, rupiah
+from ..quarters import BELUM
 from ..records import default_settings
 from ..regions import regions
-from .model import FileReport
+from .model import FileReport, is_empty
 from .neutral import file_label
 from .previous import previous_columns, previous_values, ringkasan_section
 from .sheets import (
@@ -36,6 +37,7 @@ from .sheets import (
     share_or,
     short,
 )
+from .status import DIPAKAI, KOSONG, status_board
 from .summary import (
     ItemRecap,
     ServiceRecap,
@@ -128,6 +130,11 @@ def ringkasan(wb: xlsxwriter.Workbook, book: Book) -> None:
 # --- Rekap Kab/Kota ------------------------------------------------------------------------
 
 def rekap_kabkota(wb: xlsxwriter.Workbook, book: Book) -> None:
+    """One ranked row per district (with its size), its services beneath, then the rest.
+
+    Only the district row carries the rank: a district is ranked once, by its region index,
+    and the Sasaran column beside the rank shows how many people that index rests on.
+    """
     q = quarter(book)
     tw = o.quarter_text(q)
     cols = (o.Column("Peringkat", "bilangan", 10), o.Column("Kode Wilayah", "teks", 10),
@@ -153,15 +160,29 @@ def rekap_kabkota(wb: xlsxwriter.Workbook, book: Book) -> None:
     for rank, report in entries:
         ident, result = report.identity, result_of(report)
         assert ident is not None
+        y = sum(s.capaian.sasaran for s in result.layanan)
+        x = sum(s.capaian.terlayani[q - 1] for s in result.layanan)
+        row = o.write_row(ws, wb, row, cols, [
+            rank, ident.kode, region(report), None, "Seluruh layanan", y, x,
+            share_or(o.share(x, y)), None, KOSONG if is_empty(report) else None,
+            result.biaya, share_or(result.indeks_daerah[q - 1]),
+            result.kategori_daerah[q - 1] or o.TIDAK_ADA_SASARAN, file_label(report),
+            keterisian_of(report), *previous_values(book, report, q)], total=True)
         for s in result.layanan:
             a = s.capaian
             row = o.write_row(ws, wb, row, cols, [
-                rank, ident.kode, region(report), a.layanan, short(a.layanan), a.sasaran,
+                None, ident.kode, region(report), a.layanan, short(a.layanan), a.sasaran,
                 a.terlayani[q - 1], share_or(a.persen_penerima[q - 1]),
                 share_or(a.indeks[q - 1]), a.kategori[q - 1] or o.TIDAK_ADA_SASARAN,
                 s.kebutuhan.biaya, share_or(result.indeks_daerah[q - 1]),
-                result.kategori_daerah[q - 1] or o.TIDAK_ADA_SASARAN, file_label(report),
-                keterisian_of(report), *previous_values(book, report, q)])
+                result.kategori_daerah[q - 1] or o.TIDAK_ADA_SASARAN, None, None,
+                *[None] * len(previous_columns(book))])
+    for st in status_board(book.gate):  # who is not in the ranking, and why
+        if st.status != DIPAKAI and st.status != KOSONG:
+            row = o.write_row(ws, wb, row, cols, [
+                "-", st.kode, st.nama, None, st.status, None, None, None, None, None, None,
+                None, None, ", ".join(st.berkas) or None, None,
+                *[None] * len(previous_columns(book))])
     if row > HEAD + 1:
         ws.autofilter(HEAD, 0, row - 1, len(cols) - 1)
     else:
@@ -202,7 +223,7 @@ def rekap_layanan(wb: xlsxwriter.Workbook, book: Book) -> None:
             None, None, None,
             o.Sum(o.column_range(8, first, last), sum(s.biaya for s in recap)),
             o.Sum(o.column_range(9, first, last), sum(s.sisa for s in recap))], total=True)
-    row = _per_quarter(wb, ws, row + 1, recap)
+    row = _per_quarter(wb, ws, row + 1, recap, q)
     notes = (
         "% Penerima Gabungan: seluruh penerima semua daerah dijumlahkan lebih dulu "
         "(ΣX/ΣY); daerah besar berbobot lebih besar.",
@@ -216,7 +237,7 @@ def rekap_layanan(wb: xlsxwriter.Workbook, book: Book) -> None:
 
 
 def _per_quarter(wb: xlsxwriter.Workbook, ws: Worksheet, row: int,
-                 recap: list[ServiceRecap]) -> int:
+                 recap: list[ServiceRecap], reported: int = 4) -> int:
     row = o.write_section(ws, wb, row, "Per Triwulan (kumulatif)")
     cols = [o.Column(o.O_KODE_LAYANAN, "teks"), o.Column(o.O_LAYANAN, "teks")]
     for q in (1, 2, 3, 4):
@@ -225,8 +246,9 @@ def _per_quarter(wb: xlsxwriter.Workbook, ws: Worksheet, row: int,
     row = o.write_header(ws, wb, row, cols)
     for s in recap:
         values: list[o.CellValue] = [s.kode, short(s.kode)]
-        for q in range(4):
-            values += [s.terlayani[q], share_or(s.persen_gabungan[q])]
+        for q in range(4):  # a quarter after the reported one is not a result yet
+            values += ([s.terlayani[q], share_or(s.persen_gabungan[q])] if q < reported
+                       else [BELUM, BELUM])
         row = o.write_row(ws, wb, row, cols, values)
     return row
 

@@ -14,10 +14,12 @@ from fractions import Fraction
 from typing import Any
 
 from ..engine import ItemNeed, RegionResult, category, mean_present
+from ..quarters import reported_only
 from ..records import default_settings
-from ..report import pct, region_json
+from ..report import envelope, pct, region_json
 from .inputs import Gate, ProvinceChoice
-from .model import FileReport
+from .model import FileReport, is_empty
+from .status import status_board
 
 Quad = tuple[int, int, int, int]
 FQuad = tuple[Fraction | None, Fraction | None, Fraction | None, Fraction | None]
@@ -74,8 +76,8 @@ def result_of(r: FileReport) -> RegionResult:
 
 def ranking(districts: list[FileReport], quarter: int) -> list[Ranked]:
     """Highest region index first; equal shown indices share a rank; no index last."""
-    def shown(r: FileReport) -> float | None:
-        return pct(result_of(r).indeks_daerah[quarter - 1])
+    def shown(r: FileReport) -> float | None:  # an empty template is not ranked
+        return None if is_empty(r) else pct(result_of(r).indeks_daerah[quarter - 1])
 
     ordered = sorted(districts, key=lambda r: (shown(r) is None, -(shown(r) or 0.0),
                                                r.identity.kode if r.identity else ""))
@@ -151,17 +153,32 @@ def consolidation_json(g: Gate, duplicate_persons: int) -> dict[str, Any]:
         return {**doc, "berkas": file_label(r)}
 
     recap = service_recap([*g.districts, *([g.own] if g.own else [])])
+    q = g.period[1] if g.period else 4
     return {
+        **envelope("konsolidasi", None),
+        "wilayah_provinsi": ({"kode": g.province.kode, "nama": g.province.nama,
+                              "alasan": g.province.alasan} if g.province else None),
+        "tahun": g.period[0] if g.period else None,
+        "triwulan": g.period[1] if g.period else None,
         "kabkota": [region(r) for r in g.districts],
         "provinsi": region(g.own) if g.own else None,
-        "ditolak": [{"berkas": file_label(x.report), "alasan": reason(x.alasan, x.report)}
-                    for x in g.rejected],
+        "ditolak": [{"berkas": file_label(x.report), "kode": x.kode,
+                     "kode_wilayah": code_label(x.report.identity.kode)
+                     if x.report.identity else None,
+                     "alasan": reason(str(x.alasan), x.report)} for x in g.rejected],
+        "salinan_identik": [{"berkas": file_label(c), "sama_dengan": file_label(o)}
+                            for c, o in g.copies],
         "konflik": [{"kode": c.kode, "berkas": [file_label(r) for r in c.reports]}
                     for c in g.conflicts],
         "belum_mengirim": [{"kode": k.kode, "nama": k.nama} for k in g.missing],
+        "status_kabkota": [{"kode": s.kode, "nama": s.nama, "status": s.status,
+                            "berkas": list(s.berkas), "keterangan": s.keterangan}
+                           for s in status_board(g)],
         "duplikat": duplicate_persons,
-        "rekap_layanan": [{"kode": s.kode, "sasaran": s.sasaran, "terlayani": list(s.terlayani),
-                           "persen_penerima": [pct(v) for v in s.persen_gabungan]}
+        "rekap_layanan": [{"kode": s.kode, "sasaran": s.sasaran,
+                           "terlayani": reported_only(list(s.terlayani), q),
+                           "persen_penerima": reported_only(
+                               [pct(v) for v in s.persen_gabungan], q)}
                           for s in recap],
     }
 

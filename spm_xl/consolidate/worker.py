@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -29,6 +28,7 @@ from .. import labels
 from ..findings import UnusableWorkbook, sort_findings
 from ..nik import clean, sixteen_digits
 from ..records import ServiceRows
+from .cache import file_sha256, safe_findings, seal_report
 from .model import FileReport, PersonKeys, Source
 from .pseudonym import DIGEST_BYTES, identity_digest, identity_key
 
@@ -36,18 +36,25 @@ from .pseudonym import DIGEST_BYTES, identity_digest, identity_key
 Progress = Callable[[FileReport, int], None]
 
 
-def process_file(path: str, personal: bool = False) -> FileReport:
-    """Everything the consolidation needs from one file; never raises for a bad file."""
+def process_file(path: str, personal: bool = False, seal: bool = False) -> FileReport:
+    """Everything the consolidation needs from one file; never raises for a bad file.
+
+    ``seal``: the match keys are sealed with the province key when it exists already
+    (``cache.seal_report``), here in the worker rather than in the main process.
+    """
     p = Path(path)
     source = Source(str(p), p.name)
     try:
         if not p.is_file():  # a FIFO or /dev/zero named by a glob would hang the hash
             raise UnusableWorkbook(f"'{p.name}' bukan berkas biasa (folder, pipa atau "
                                    "perangkat); dilewati.")
-        sha, size = _hash(p)
+        sha, size = file_sha256(p)
         source = Source(str(p), p.name, sha, size)
         with _no_cycle_collection():
-            return _evaluate(p, source, personal)
+            report = _evaluate(p, source, personal)
+            if seal:
+                seal_report(report)
+            return report
     except UnusableWorkbook as e:
         return FileReport(source, error=e.pesan)
     except OSError as e:
@@ -87,13 +94,14 @@ def _evaluate(path: Path, source: Source, personal: bool) -> FileReport:
 
     data = read_workbook(path)
     ev = evaluate(data)
-    stale = any(f.kode == "hasil_usang" for f in ev.findings)
+    # a result computed for another quarter (--triwulan) shows other figures: not compared
+    stale = any(f.kode in ("hasil_usang", "hasil_triwulan_lain") for f in ev.findings)
     extra = saved_output_findings(path, ev.result, data.identity.triwulan, stale,
                                   stamped=labels.CAPAIAN in data.stamps)
     rows = {code: len(s.rows) for code, s in data.services.items()}
     keys = [person_keys(s, personal) for s in data.services.values()]
     found = sort_findings([*ev.findings, *extra])
-    return FileReport(source, data.identity, ev.result, found, rows, keys,
+    return FileReport(source, data.identity, ev.result, safe_findings(found), rows, keys,
                       keterisian=keterisian(data, ev.result, found))
 
 
@@ -161,17 +169,17 @@ def _day(value: object) -> date | None:
     return value if isinstance(value, date) else None
 
 
-Task = Callable[[str, bool], FileReport]
+Task = Callable[[str, bool, bool], FileReport]
 
 
 def process_all(paths: Sequence[Path], *, personal: bool, jobs: int,
-                progress: Progress | None = None, task: Task | None = None
-                ) -> list[FileReport]:
+                progress: Progress | None = None, seal: bool = False,
+                task: Task | None = None) -> list[FileReport]:
     """``process_file`` for every path, in input order; ``jobs`` > 1 uses a spawn pool."""
     if jobs <= 1 or len(paths) <= 1:
         out = []
         for p in paths:
-            report = process_file(str(p), personal)
+            report = process_file(str(p), personal, seal)
             if progress:
                 progress(report, len(paths))
             out.append(report)
@@ -180,10 +188,10 @@ def process_all(paths: Sequence[Path], *, personal: bool, jobs: int,
     # biggest first: the last task to start should be a small one (better load balance)
     order = sorted(range(len(paths)), key=lambda i: -_size(paths[i]))
     run = task or process_file
-    broken = _run_pool(run, paths, order, personal, jobs, results, progress)
+    broken = _run_pool(run, paths, order, personal, seal, jobs, results, progress)
     for i in broken:  # a worker died: each file it may have held runs alone, so one file can
         # only ever reject itself and every sound district is still read
-        again = _run_pool(run, paths, [i], personal, 1, results, progress)
+        again = _run_pool(run, paths, [i], personal, seal, 1, results, progress)
         if again:
             lost = FileReport(Source(str(paths[i]), paths[i].name), error=(
                 "Proses pembaca berhenti mendadak (memori habis atau berkas rusak) saat "
@@ -194,15 +202,16 @@ def process_all(paths: Sequence[Path], *, personal: bool, jobs: int,
     return [r for r in results if r is not None]
 
 
-def _run_pool(task: Task, paths: Sequence[Path], order: Sequence[int], personal: bool, jobs: int,
-              results: list[FileReport | None], progress: Progress | None) -> list[int]:
+def _run_pool(task: Task, paths: Sequence[Path], order: Sequence[int], personal: bool,
+              seal: bool, jobs: int, results: list[FileReport | None],
+              progress: Progress | None) -> list[int]:
     """Run ``order`` in a fresh pool; the indices whose worker died come back to retry."""
     ctx = multiprocessing.get_context("spawn")
     broken: list[int] = []
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
                              initializer=limit_memory) as pool:
         futures: dict[Future[FileReport], int] = {
-            pool.submit(task, str(paths[i]), personal): i for i in order}
+            pool.submit(task, str(paths[i]), personal, seal): i for i in order}
         for fut in as_completed(futures):
             i = futures[fut]
             try:
@@ -244,16 +253,6 @@ def limit_memory() -> None:
 def _unexpected(e: BaseException) -> str:
     return (f"Galat tak terduga saat membaca berkas ini ({type(e).__name__}); berkas dilewati. "
             "Jalankan dengan SPM_XL_DEBUG=1 untuk rinciannya.")
-
-
-def _hash(path: Path) -> tuple[str, int]:
-    h = hashlib.sha256()
-    size = 0
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-            size += len(chunk)
-    return h.hexdigest(), size
 
 
 def _size(path: Path) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..book.outputs import fit_widths
 from ..book.xlsx import new_workbook
 from . import sheets_detail as detail
 from . import sheets_summary as summary
@@ -34,5 +35,6 @@ def write_book(path: Path, book: Book) -> None:
         detail.sumber(wb, book)
         summary.dashboard(wb, book)
         data_tren(wb, book)
+        fit_widths(wb)
     finally:
         wb.close()
