@@ -62,11 +62,12 @@ def _emit_json(doc: object) -> None:
 
 def _masked(doc: object) -> object:
     """Every text of a JSON document with NIK-shaped digits masked (a typed region name or
-    version can hold a NIK as easily as a cell)."""
-    from .nik import mask_text
+    version can hold a NIK as easily as a cell) and control and bidi marks replaced (the
+    document is often read on a terminal)."""
+    from .book.cells import printable
 
     if isinstance(doc, str):
-        return mask_text(doc)
+        return printable(doc)
     if isinstance(doc, dict):
         return {k: _masked(v) for k, v in doc.items()}
     if isinstance(doc, list):

@@ -16,6 +16,7 @@ from ..waktu import indonesian_time
 from .inputs import Gate
 from .model import FileReport, is_empty
 from .neutral import file_label
+from .neutral import reason as unquoted_reason
 
 DIPAKAI = "Dipakai"
 KOSONG = "Kosong"
@@ -43,7 +44,8 @@ def status_board(g: Gate) -> list[DistrictStatus]:
     rejected: dict[str, list[tuple[FileReport, str]]] = {}
     for x in g.rejected:
         if x.report.identity is not None:
-            rejected.setdefault(x.report.identity.kode, []).append((x.report, x.alasan))
+            rejected.setdefault(x.report.identity.kode, []).append(
+                (x.report, unquoted_reason(str(x.alasan), x.report)))
     board = []
     for k in regions().kabkota_of(g.province.kode):
         if k.kode in used:
