@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.spm-xl-installed
 
-.PHONY: setup test lint demo bench templates clean
+.PHONY: setup test test-paket paket-windows lint demo bench templates clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,11 +15,18 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 lint: setup
-	$(VENV)/bin/ruff check spm_xl workbook templates tests benchmarks scripts
+	$(VENV)/bin/ruff check spm_xl spm_xl_excel templates tests benchmarks scripts
 	$(VENV)/bin/mypy
 
 test: lint
 	$(VENV)/bin/pytest
+
+# the offline Windows bundle, and its check (needs the package index once; .ci/run runs it)
+paket-windows: setup
+	$(PY) scripts/build_bundle.py
+
+test-paket: setup
+	$(VENV)/bin/pytest -m paket tests/test_bundle.py
 
 demo: setup
 	$(VENV)/bin/spm-xl demo demo-output
@@ -33,4 +40,4 @@ templates: setup
 	$(PY) templates/build.py
 
 clean:
-	rm -rf $(VENV) demo-output benchmarks/out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) dist demo-output benchmarks/out .pytest_cache .mypy_cache .ruff_cache

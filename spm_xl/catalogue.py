@@ -16,6 +16,12 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Level = Literal["kabkota", "provinsi"]
 ZeroTargetRule = Literal["kecualikan", "hitung_100"]
+#: how the quality share B is formed: pooled over all recipient x item pairs, or the mean
+#: of the per-item shares
+QualityMode = Literal["gabungan", "rata_item"]
+#: what the meal-day standard of a service is: a ceiling, a floor, the region's own choice,
+#: or a figure no official text has confirmed yet
+MealRuleKind = Literal["maksimum", "minimum", "pilihan_daerah", "belum_diverifikasi"]
 
 
 class _Frozen(BaseModel):
@@ -36,6 +42,9 @@ class Item(_Frozen):
     satuan: str
     #: default standard quantity per recipient, keyed by service code; absent = not in service
     standar: dict[str, Decimal]
+    #: off by default; switched on per workbook in Konfigurasi (budget sub-activities that
+    #: not every region delivers as a separate good or service)
+    opsional: bool = False
 
 
 class Step(_Frozen):
@@ -54,16 +63,29 @@ class Weights(_Frozen):
         return self
 
 
+class MealRule(_Frozen):
+    """The meal-day (permakanan) standard of one service and what the sources say of it."""
+    jenis: MealRuleKind
+    hari: Decimal = Field(gt=0)
+    catatan: str
+
+
 class Catalogue(_Frozen):
     versi_katalog: str
     versi_templat: str
     dasar_hukum: list[str]
+    catatan_hukum: list[str] = []
     layanan: list[Service]
     item: list[Item]
     bobot: Weights
     kategori: list[Step]
     tanpa_sasaran: ZeroTargetRule
     ambang_bencana: int = Field(gt=0)
+    persen_mutu: QualityMode = "gabungan"
+    batas_100: bool = True
+    #: said beside every default no official annex has confirmed yet
+    catatan_bawaan: str = ""
+    aturan_permakanan: dict[str, MealRule] = {}
 
     @model_validator(mode="after")
     def _consistent(self) -> Catalogue:
@@ -76,6 +98,9 @@ class Catalogue(_Frozen):
             unknown = set(item.standar) - set(codes)
             if unknown:
                 raise ValueError(f"item {item.kode}: layanan tak dikenal {sorted(unknown)}")
+        unknown_rules = set(self.aturan_permakanan) - set(codes)
+        if unknown_rules:
+            raise ValueError(f"aturan permakanan: layanan tak dikenal {sorted(unknown_rules)}")
         mins = [s.min for s in self.kategori]
         if mins != sorted(mins, reverse=True) or mins[-1] != 0:
             raise ValueError("tangga kategori harus menurun dan berakhir di 0")
@@ -90,9 +115,14 @@ class Catalogue(_Frozen):
     def services(self, level: Level) -> list[Service]:
         return [s for s in self.layanan if s.tingkat == level]
 
-    def items(self, service_code: str) -> list[Item]:
-        """Items of one service, in the catalogue's column order."""
-        return [i for i in self.item if service_code in i.standar]
+    def items(self, service_code: str, optional: bool = False) -> list[Item]:
+        """Items of one service, in the catalogue's column order; ``optional`` adds the
+        optional items (off by default, switched on in Konfigurasi)."""
+        return [i for i in self.item if service_code in i.standar
+                and (optional or not i.opsional)]
+
+    def optional_items(self, service_code: str) -> list[Item]:
+        return [i for i in self.items(service_code, optional=True) if i.opsional]
 
 
 @cache

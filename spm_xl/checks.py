@@ -21,6 +21,7 @@ from .findings import Finding, capped
 from .nik import Problem, check_kks, check_niks, mask_nik
 from .records import NOT_NEEDED, ServiceRows, WorkbookData
 from .regions import KABKOTA_CODE, PROVINCE_CODE, region_name
+from .rules import domain_findings
 
 #: services whose recipients must be 60 or older / younger than 18 at the start of the year
 ELDERLY = {"K3", "P3"}
@@ -44,6 +45,7 @@ def check_workbook(data: WorkbookData,
     findings += quarter_checks(data)
     findings += _prices(data)
     findings += _budget(data)
+    findings += domain_findings(data)
     seen: dict[str, list[str]] = defaultdict(list)  # NIK -> services holding it
     for rows in data.services.values():
         findings += _recipients(rows, data.identity.tahun, seen, data.settings.ambang_bencana)

@@ -104,7 +104,8 @@ def cmd_templat(args: argparse.Namespace) -> int:
     from .book.atomic import atomic_write
 
     def produce(tmp: Path) -> None:
-        build_template(tmp, level=level, kode=args.kode, tahun=args.tahun, fmt=ext)
+        build_template(tmp, level=level, kode=args.kode, tahun=args.tahun, fmt=ext,
+                       item_opsional=args.item_opsional)
 
     atomic_write(out, produce, backup=out.exists())
     _console().print(f"Templat ditulis: {out}")
@@ -181,7 +182,8 @@ def cmd_hitung(args: argparse.Namespace) -> int:
         from .report import envelope
 
         _emit_json({**envelope("hitung", path.name), "berkas_hasil": str(target),
-                    **region_json(ev.data.identity, ev.result, ev.findings)})
+                    **region_json(ev.data.identity, ev.result, ev.findings,
+                                  narasi=ev.data.narasi)})
     else:
         _print_findings(ev.findings)
         _print_summary(ev)
@@ -205,7 +207,8 @@ def _print_summary(ev: Any) -> None:
                   f"biaya kebutuhan Rp {s.kebutuhan.biaya:,}".replace(",", "."))
     idx = ev.result.indeks_daerah[q - 1]
     if idx is not None:
-        con.print(f"Indeks daerah TW{q}: {pct(idx):.2f} ({ev.result.kategori_daerah[q - 1]})")
+        con.print(f"Indeks SPM Bidang Sosial TW{q}: {pct(idx):.2f} "
+                  f"({ev.result.kategori_daerah[q - 1]})")
 
 
 def cmd_konsolidasi(args: argparse.Namespace) -> int:
@@ -280,6 +283,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "--riwayat")
     t.add_argument("--format", choices=["xlsx", "xlsm"], default="xlsx",
                    help="xlsm: dengan tombol Periksa Data dan Hitung Ulang (xlwings)")
+    t.add_argument("--item-opsional", action="store_true",
+                   help="aktifkan item opsional K1-K4 (Layanan Kedaruratan, Layanan Data dan "
+                        "Pengaduan) di Konfigurasi dan tambahkan kolomnya")
     t.add_argument("--riwayat", action="store_true",
                    help="templat sheet Riwayat untuk capaian tahun-tahun lama (spm-xl tren)")
     t.add_argument("-o", "--output", metavar="BERKAS",

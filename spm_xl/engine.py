@@ -7,12 +7,14 @@ categorised (``round_half_up``). This module never touches a workbook library.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import numpy as np
 
+from .catalogue import QualityMode
 from .records import BUTUH, NOT_NEEDED, Budget, Price, ServiceRows, Settings, StatusMatrix
 
 QUARTERS = (1, 2, 3, 4)
@@ -40,14 +42,41 @@ def rupiah(value: Fraction | Decimal | int) -> int:
 
 
 def category(index: Fraction | None, settings: Settings) -> str | None:
-    """The category of an index, judged on the index rounded half-up to 2 decimals."""
+    """The category of an index (SPEC 10).
+
+    A rung at 100 (Tuntas Paripurna) means complete, so it is judged on the exact index:
+    99.996 shows as 100.00 but is not Paripurna. Every other rung is judged on the index
+    rounded half-up to 2 decimals, as the figure is shown (89.995 -> 90.00 -> Tuntas Utama).
+    """
     if index is None:
         return None
     shown = round_half_up(index)
+    exact = Fraction(index)
     for threshold, label in settings.kategori:
-        if shown >= threshold:
+        if threshold >= 100:
+            if exact >= Fraction(threshold):
+                return label
+        elif shown >= threshold:
             return label
     return settings.kategori[-1][1]
+
+
+def quality_share(delivered: Sequence[int], needed: Sequence[int], mode: QualityMode,
+                  cap: bool) -> Fraction | None:
+    """B: % of quality fulfilled, from per-item delivered and needed counts.
+
+    ``gabungan`` pools all recipient x item pairs (SPEC 2.4, the default); ``rata_item`` is
+    the mean of the shares of the items someone needs. With ``cap`` an item counts at most
+    what is needed, so no item's share passes 100 (a count from elsewhere might). None when
+    nothing is needed.
+    """
+    pairs = [(min(d, n) if cap else d, n) for d, n in zip(delivered, needed, strict=True)
+             if n > 0]
+    if not pairs:
+        return None
+    if mode == "rata_item":
+        return sum((Fraction(100 * d, n) for d, n in pairs), Fraction(0)) / len(pairs)
+    return Fraction(100 * sum(d for d, _ in pairs), sum(n for _, n in pairs))
 
 
 def combined_index(pct_recipients: Fraction, pct_quality: Fraction, settings: Settings) -> Fraction:
@@ -76,11 +105,14 @@ def achievement(code: str, status: StatusMatrix, settings: Settings) -> Achievem
     recipients = needed.any(axis=1)
     target = int(recipients.sum())
     pairs = int(needed.sum())
+    needed_per_item = [int(n) for n in needed.sum(axis=0)]
     served: list[int] = []
     delivered: list[int] = []
+    delivered_per_item: list[list[int]] = []
     for q in QUARTERS:
         done = needed & (status <= q)  # BUTUH (9) is never <= 4
         delivered.append(int(done.sum()))
+        delivered_per_item.append([int(d) for d in done.sum(axis=0)])
         # a recipient is served when none of its needed items is still open at q
         open_items = needed & ~done
         served.append(int((recipients & ~open_items.any(axis=1)).sum()))
@@ -93,7 +125,8 @@ def achievement(code: str, status: StatusMatrix, settings: Settings) -> Achievem
         return Achievement(code, 0, (0, 0, 0, 0), 0, (0, 0, 0, 0), (None,) * 4, (None,) * 4,
                            (None,) * 4, (None,) * 4)
     pct_a = tuple(Fraction(100 * x, target) for x in served)
-    pct_b = tuple(Fraction(100 * d, pairs) for d in delivered)
+    pct_b = tuple(quality_share(d, needed_per_item, settings.persen_mutu, settings.batas_100)
+                  or Fraction(0) for d in delivered_per_item)
     index = tuple(combined_index(a, b, settings) for a, b in zip(pct_a, pct_b, strict=True))
     return Achievement(
         code, target, _quad(served), pairs, _quad(delivered),
@@ -108,7 +141,8 @@ def mean_present(values: list[Fraction | None]) -> Fraction | None:
 
 
 def region_index(achievements: list[Achievement], settings: Settings) -> tuple[FQuad, SQuad]:
-    """Indeks daerah(q): mean of the service indices that have a target (or count as 100)."""
+    """Indeks SPM Bidang Sosial(q) (formerly "indeks daerah"): mean of the service indices
+    that have a target (or count as 100)."""
     indices = [mean_present([a.indeks[q] for a in achievements]) for q in range(4)]
     quad: FQuad = (indices[0], indices[1], indices[2], indices[3])
     return quad, tuple(category(i, settings) for i in quad)  # type: ignore[return-value]
@@ -190,6 +224,8 @@ class ServiceResult:
 
 @dataclass(frozen=True, slots=True)
 class RegionResult:
+    """One region's results. ``indeks_daerah`` is the Indeks SPM Bidang Sosial: the social
+    field only, not a region's whole e-SPM index (which covers six fields)."""
     layanan: tuple[ServiceResult, ...]
     indeks_daerah: FQuad
     kategori_daerah: SQuad

@@ -35,6 +35,8 @@ def fingerprints(data: WorkbookData) -> dict[int, str]:
         h.update(b"\x1f")
 
     feed(dataclasses.replace(data.identity, triwulan=0), data.settings)
+    if data.narasi.permasalahan_terisi or data.narasi.tahapan_terisi:
+        feed(data.narasi)  # Laporan e-SPM parts D and E show it
     for pair in sorted(data.prices):
         p = data.prices[pair]
         feed(pair, p.standar, p.harga, p.tersedia)

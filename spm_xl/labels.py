@@ -12,6 +12,9 @@ IDENTITAS = "Identitas"
 HARGA = "Harga Satuan"
 ANGGARAN = "Anggaran"
 KONFIGURASI = "Konfigurasi"
+#: template 1.1: the text part of the quarterly e-SPM report (absent from template 1.0)
+PERMASALAHAN = "Permasalahan"
+TAHAPAN = "Tahapan"
 
 # output sheets (written by Hitung Ulang / spm-xl hitung)
 KEBUTUHAN = "Kebutuhan"
@@ -61,6 +64,37 @@ K_TANPA_SASARAN = "Layanan Tanpa Sasaran"
 K_AMBANG_BENCANA = "Batas Korban Bencana Kab/Kota"
 TANPA_SASARAN_TEXT = {"kecualikan": "Dikecualikan dari rata-rata",
                       "hitung_100": "Dihitung 100"}
+# template 1.1 options (a 1.0 workbook lacks them and gets the defaults)
+K_PERSEN_MUTU = "Cara Hitung Persen Mutu"
+PERSEN_MUTU_TEXT = {"gabungan": "Gabungan seluruh item",
+                    "rata_item": "Rata-rata persen per item"}
+K_BATAS_100 = "Persen Mutu per Item Dibatasi 100"
+#: Konfigurasi switch per optional item, by item code
+K_ITEM_OPSIONAL = {"layanan_kedaruratan": "Item Layanan Kedaruratan (K1-K4)",
+                   "layanan_data_pengaduan": "Item Layanan Data dan Pengaduan (K1-K4)"}
+K_PERMAKANAN_PREFIX = "Hari Permakanan "  # followed by a service code, a note row
+YA, TIDAK = "Ya", "Tidak"
+
+# Permasalahan: one row per service
+M_LAYANAN = "Kode Layanan"
+M_PERMASALAHAN = "Permasalahan"
+M_SOLUSI = "Solusi/Tindak Lanjut"
+M_DUKUNGAN = "Dukungan yang Dibutuhkan"
+PERMASALAHAN_HEADERS = (M_LAYANAN, M_PERMASALAHAN, M_SOLUSI, M_DUKUNGAN)
+
+# Tahapan: the four stages of applying the SPM, then the Perkada on the action plan
+T_TAHAP = "Tahap"
+T_STATUS = "Status"
+T_TANGGAL = "Tanggal"
+TAHAPAN_HEADERS = (T_TAHAP, T_STATUS, T_TANGGAL)
+TAHAP_NAMES = ("Pengumpulan Data", "Penghitungan Kebutuhan Pemenuhan Pelayanan Dasar",
+               "Penyusunan Rencana Pemenuhan Pelayanan Dasar",
+               "Pelaksanaan Pemenuhan Pelayanan Dasar")
+TAHAP_STATUS = ("Belum", "Proses", "Selesai")
+T_PERKADA = "Perkada Rencana Aksi Ada"
+
+#: what the figure of the whole region is called (SPEC 10): the social field's index only
+INDEKS_BIDANG_SOSIAL = "Indeks SPM Bidang Sosial"
 
 # service data sheets
 D_NO = "No"
@@ -99,3 +133,6 @@ STAMP_ROW = 2
 STAMP_VERSI = "Versi Program"
 STAMP_WAKTU = "Waktu Hitung"
 STAMP_SIDIK = "Sidik Masukan"
+
+#: columns right of each input table left unlocked for the admin's own use (Petunjuk says so)
+OWN_COLUMNS = 20

@@ -102,7 +102,7 @@ def compute_file(path: Path, out: Path | None = None, *,
 
     def render(wb: Workbook) -> None:
         render_outputs(wb, identity=ev.data.identity, result=ev.result,
-                       findings=ev.findings, stamp=st, catalogue=cat)
+                       findings=ev.findings, stamp=st, catalogue=cat, narasi=ev.data.narasi)
 
     atomic_write(target, lambda tmp: write_output_sheets(path, tmp, render),
                  backup=target.exists())

@@ -8,12 +8,13 @@ district has tens of thousands of them and a province a million.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 import numpy as np
 import numpy.typing as npt
 
-from .catalogue import Level, ZeroTargetRule
+from .catalogue import Level, QualityMode, ZeroTargetRule
 from .findings import Finding
 
 # status codes in the status matrix
@@ -45,6 +46,61 @@ class Settings:
     kategori: tuple[tuple[Decimal, str], ...]
     tanpa_sasaran: ZeroTargetRule
     ambang_bencana: int
+    #: quality share B: pooled over all pairs (default) or the mean of per-item shares
+    persen_mutu: QualityMode = "gabungan"
+    #: a per-item share counts at most 100 (delivered counted up to what is needed)
+    batas_100: bool = True
+    #: codes of the optional items switched on (layanan_kedaruratan, ...), catalogue order
+    item_opsional: tuple[str, ...] = ()
+
+    def ladder_text(self) -> str:
+        """The category ladder as one line, to say which ladder applied."""
+        return "; ".join(f"{label} >= {threshold}" for threshold, label in self.kategori)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One Permasalahan row: what went wrong in a service and what is done about it."""
+    layanan: str
+    permasalahan: str
+    solusi: str
+    dukungan: str
+
+    @property
+    def filled(self) -> bool:
+        return bool(self.permasalahan or self.solusi or self.dukungan)
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """One of the four stages of applying the SPM: Belum / Proses / Selesai, and a date."""
+    tahap: str
+    status: str | None
+    tanggal: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Narrative:
+    """The quarterly report's text part (sheets Permasalahan and Tahapan; SPEC 10).
+
+    Free text an admin typed: it may name people, so it never travels into provincial
+    output unless personal data was asked for; the province sees only whether it was filled.
+    """
+    permasalahan: tuple[Problem, ...] = ()
+    tahapan: tuple[Stage, ...] = ()
+    perkada_rencana_aksi: bool | None = None
+    #: whether the sheets exist at all (a template 1.0 workbook has neither)
+    ada_permasalahan: bool = False
+    ada_tahapan: bool = False
+
+    @property
+    def permasalahan_terisi(self) -> bool:
+        return any(p.filled for p in self.permasalahan)
+
+    @property
+    def tahapan_terisi(self) -> bool:
+        return (any(s.status or s.tanggal for s in self.tahapan)
+                or self.perkada_rencana_aksi is not None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +160,8 @@ class WorkbookData:
     findings: list[Finding] = field(default_factory=list)
     #: stamps found on existing output sheets, by sheet name
     stamps: dict[str, Stamp] = field(default_factory=dict)
+    #: sheets Permasalahan and Tahapan (empty for a template 1.0 workbook)
+    narasi: Narrative = field(default_factory=Narrative)
 
 
 def default_settings() -> Settings:
@@ -113,4 +171,4 @@ def default_settings() -> Settings:
     cat = load_catalogue()
     return Settings(cat.bobot.penerima, cat.bobot.mutu,
                     tuple((s.min, s.label) for s in cat.kategori), cat.tanpa_sasaran,
-                    cat.ambang_bencana)
+                    cat.ambang_bencana, cat.persen_mutu, cat.batas_100)

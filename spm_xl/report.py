@@ -13,7 +13,7 @@ from typing import Any
 from .engine import RegionResult, ServiceResult, round_half_up
 from .findings import Finding, counts
 from .quarters import reported_only
-from .records import Identity
+from .records import Identity, Narrative
 
 
 def pct(value: Fraction | None) -> float | None:
@@ -53,19 +53,52 @@ def service_json(s: ServiceResult, quarter: int = 4) -> dict[str, Any]:
     }
 
 
-def region_json(identity: Identity, result: RegionResult, findings: list[Finding],
-                quarter: int | None = None) -> dict[str, Any]:
-    q = quarter or identity.triwulan
+def narrative_json(narasi: Narrative) -> dict[str, Any]:
+    """Laporan e-SPM parts D and E: free text, so never in provincial output by default."""
     return {
+        "permasalahan": [{"kode": p.layanan, "permasalahan": p.permasalahan,
+                          "solusi": p.solusi, "dukungan": p.dukungan}
+                         for p in narasi.permasalahan] if narasi.ada_permasalahan else None,
+        "tahapan": {
+            "tahap": [{"tahap": s.tahap, "status": s.status,
+                       "tanggal": s.tanggal.isoformat() if s.tanggal else None}
+                      for s in narasi.tahapan],
+            "perkada_rencana_aksi": narasi.perkada_rencana_aksi,
+        } if narasi.ada_tahapan else None,
+    }
+
+
+def narrative_filled_json(narasi: Narrative) -> dict[str, bool]:
+    """Only whether parts D and E were filled: what the province may see without consent."""
+    return {"permasalahan_terisi": narasi.permasalahan_terisi,
+            "tahapan_terisi": narasi.tahapan_terisi}
+
+
+def region_json(identity: Identity, result: RegionResult, findings: list[Finding],
+                quarter: int | None = None, narasi: Narrative | None = None,
+                narasi_lengkap: bool = True) -> dict[str, Any]:
+    """One region's document. ``narasi`` adds parts D and E (``narasi_lengkap`` False: only
+    whether they were filled). ``indeks_daerah``/``kategori_daerah`` are the old names of
+    ``indeks_spm_bidang_sosial``/``kategori_spm_bidang_sosial``, kept for one release."""
+    q = quarter or identity.triwulan
+    index = reported_only([pct(v) for v in result.indeks_daerah], q)
+    category = reported_only(list(result.kategori_daerah), q)
+    doc: dict[str, Any] = {
         "wilayah": {"kode": identity.kode, "nama": identity.nama, "tingkat": identity.tingkat},
         "tahun": identity.tahun,
         "triwulan": q,
         "layanan": [service_json(s, q) for s in result.layanan],
-        "indeks_daerah": reported_only([pct(v) for v in result.indeks_daerah], q),
-        "kategori_daerah": reported_only(list(result.kategori_daerah), q),
+        "indeks_spm_bidang_sosial": index,
+        "kategori_spm_bidang_sosial": category,
+        "indeks_daerah": index,
+        "kategori_daerah": category,
         "temuan": counts(findings),
         "daftar_temuan": [f.as_json() for f in findings],
     }
+    if narasi is not None:
+        doc["laporan"] = (narrative_json(narasi) if narasi_lengkap
+                          else narrative_filled_json(narasi))
+    return doc
 
 
 def envelope(command: str, berkas: str | None) -> dict[str, Any]:

@@ -45,7 +45,7 @@ def region_result(status: dict[str, list[list[int]]] | None = None) -> RegionRes
 
 def identity(triwulan: int = 2, nama: str = "Kabupaten Bombana") -> Identity:
     return Identity("kabkota", "74.06", nama, "Sulawesi Tenggara", 2026, triwulan, "Admin Uji",
-                    "1.0")
+                    "1.1")
 
 
 def findings() -> list[Finding]:

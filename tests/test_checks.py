@@ -37,7 +37,7 @@ def sheet(code: str, people: list[dict[str, object]], status: list[list[int]]) -
 
 def book(*services: ServiceRows, **kw: object) -> WorkbookData:
     ident = Identity("kabkota", str(kw.get("kode", "74.06")), "Kabupaten Bombana",
-                     "Sulawesi Tenggara", 2026, 2, "Admin", "1.0")
+                     "Sulawesi Tenggara", 2026, 2, "Admin", "1.1")
     prices = {(s.kode, "sandang"): Price(s.kode, "sandang", Decimal(1), int(kw.get("harga", 1)),  # type: ignore[call-overload]
                                          Decimal(0), sel_harga="F3") for s in services}
     return WorkbookData(ident, default_settings(), prices, {}, {s.kode: s for s in services})

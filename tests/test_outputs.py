@@ -109,7 +109,7 @@ def test_capaian_highlights_reported_quarter(formulas: OpenpyxlBook) -> None:
 
 def test_capaian_region_row_has_index_and_category(
         values: dict[str, list[list[object]]]) -> None:
-    region = _row(values[labels.CAPAIAN], "Indeks Daerah Kabupaten Bombana", 1)
+    region = _row(values[labels.CAPAIAN], "Indeks SPM Bidang Sosial Kabupaten Bombana", 1)
     # mean of K1, K2, K4, K5 at TW II: (38.67.. + 100 + 0 + 10) / 4 = 37.1666..
     assert region[11:13] == [37.17, "Belum Tuntas"]
 

@@ -38,7 +38,7 @@ def test_a_plain_workbook_reads_identity_services_prices_and_budget(tmp_path: Pa
     ident = data.identity
     assert (ident.tingkat, ident.kode, ident.tahun, ident.triwulan) == ("kabkota", "74.06",
                                                                          2026, 2)
-    assert ident.nama == "Kabupaten Bombana" and ident.versi_templat == "1.0"
+    assert ident.nama == "Kabupaten Bombana" and ident.versi_templat == "1.1"
     assert list(data.services) == ["K1", "K2", "K3", "K4", "K5"]
     assert data.services["K2"].status.shape == (0, 11)
     price = data.prices[("K1", "permakanan")]

@@ -38,7 +38,8 @@ def kabkota(built: dict[Level, Path]) -> OpenpyxlBook:
 
 def expected_sheets(level: Level) -> list[str]:
     services = [s.sheet for s in load_catalogue().services(level)]
-    return [*INPUT_SHEETS, *services, *labels.OUTPUT_SHEETS]
+    return [*INPUT_SHEETS, *services, labels.PERMASALAHAN, labels.TAHAPAN,
+            *labels.OUTPUT_SHEETS]
 
 
 def header(sheet: Worksheet) -> list[object]:

@@ -55,3 +55,16 @@ def test_xlsx_guide_names_the_commands_and_xlsm_the_buttons(
     assert "Tombol Periksa Data" in xlsm and "Tombol" not in xlsx
     for guide in (xlsx, xlsm):
         assert "Kolom milik sendiri" in guide and "Buka Proteksi Lembar" in guide
+
+
+def test_unlocked_own_columns_keep_a_filled_sheet_within_the_size_check(tmp_path) -> None:
+    """The unlocked band is bounded: a band out to XFD made every filled sheet past ~1,220
+    rows look like 20 million cells to the reader's size check, so `spm-xl demo` failed."""
+    from spm_xl.book.reader import read_workbook
+    from spm_xl.demo import district_fill
+
+    fill = district_fill("74.06", (1600, 10, 10, 10, 10), title_rows=0, seed=2)
+    path = build_template(tmp_path / "isi.xlsx", level="kabkota", kode="74.06", tahun=2026,
+                          fmt="xlsx", fill=fill)
+    data = read_workbook(path)  # raises UnusableWorkbook when the size check refuses
+    assert len(data.services["K1"].rows) >= 1600

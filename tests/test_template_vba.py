@@ -12,14 +12,14 @@ from xml.etree import ElementTree
 import olefile
 import pytest
 from libreoffice import convert, require_soffice
-from oletools.olevba import VBA_Parser
+from oletools.olevba import VBA_Parser, decompress_stream
 
 from spm_xl import labels
 from spm_xl.book.template import build_template
 from spm_xl.book.vba_project import VbaBuildError
 from spm_xl.catalogue import load_catalogue
 
-SOURCE = Path(__file__).resolve().parent.parent / "workbook" / "vba" / "SpmXl.bas"
+SOURCE = Path(__file__).resolve().parent.parent / "spm_xl_excel" / "vba" / "SpmXl.bas"
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 BUTTON_SHEETS = [labels.PETUNJUK, labels.IDENTITAS]
@@ -86,8 +86,8 @@ def test_vba_source_calls_the_python_entry_points() -> None:
     source = SOURCE.read_text("ascii")
     assert re.search(r"Public Sub PeriksaData\(\)", source)
     assert re.search(r"Public Sub HitungUlang\(\)", source)
-    assert "import workbook.buttons as b; b.periksa_data()" in source
-    assert "import workbook.buttons as b; b.hitung_ulang()" in source
+    assert "import spm_xl_excel.buttons as b; b.periksa_data()" in source
+    assert "import spm_xl_excel.buttons as b; b.hitung_ulang()" in source
     assert "RunPython" in source
 
 
@@ -146,3 +146,21 @@ def test_libreoffice_keeps_the_vba_when_resaving(xlsm: Path, tmp_path: Path) -> 
     # LibreOffice resolved each button against the module it imported: SpmXl.PeriksaData
     assert sorted(m.rsplit(".", 1)[-1].rsplit("!", 1)[-1] for m in buttons.values()) == [
         "HitungUlang", "PeriksaData"]
+
+
+def test_the_vba_project_is_written_without_performance_caches(xlsm: Path) -> None:
+    """MS-OVBA 2.3.4.1: ``_VBA_PROJECT`` is CC61 FFFF 00 + Reserved3 and nothing more (0xFFFF:
+    Office compiles from source), and each module stream is its compressed source alone."""
+    sources = {PurePosixPath(name).stem: code for name, code in modules(xlsm).items()}
+    assert {"SpmXl", "ThisWorkbook", "Sheet1"} <= set(sources)
+    with zipfile.ZipFile(xlsm) as package:
+        ole = olefile.OleFileIO(package.read("xl/vbaProject.bin"))
+    try:
+        head = ole.openstream("VBA/_VBA_PROJECT").read()
+        assert len(head) == 7 and head[:5] == bytes.fromhex("CC61FFFF00")
+        for name, code in sources.items():
+            # olevba reads from MODULEOFFSET; from byte 0 the same source must come out
+            raw = decompress_stream(bytearray(ole.openstream(f"VBA/{name}").read()))
+            assert normalised(raw.decode("cp1252")) == code, name
+    finally:
+        ole.close()

@@ -15,8 +15,8 @@ import pytest
 import xlwings as xw
 from xlwings.conversion import accessors
 
-from workbook import functions
-from workbook.functions import SPM_INDEKS, SPM_KATEGORI, SPM_NIK_INFO, SPM_NIK_VALID
+from spm_xl_excel import functions
+from spm_xl_excel.functions import SPM_INDEKS, SPM_KATEGORI, SPM_NIK_INFO, SPM_NIK_VALID
 
 NIK_P = "7406015508950002"  # Bombana, 15-08-1995, woman (day + 40)
 
@@ -60,16 +60,16 @@ def test_the_index_refuses_what_is_not_a_percentage() -> None:
 
 
 @pytest.mark.parametrize(("index", "expected"), [
-    (100, "Tuntas Paripurna"), (99.999, "Tuntas Paripurna"), (89.995, "Tuntas Utama"),
+    (100, "Tuntas Paripurna"), (99.999, "Tuntas Utama"), (89.995, "Tuntas Utama"),
     (89.994, "Tuntas Madya"), (60, "Tuntas Muda"), (0, "Belum Tuntas")])
-def test_the_category_is_judged_on_the_index_rounded_to_two_decimals(
+def test_paripurna_needs_exactly_100_other_rungs_use_the_index_rounded_to_two_decimals(
         index: float, expected: str) -> None:
     assert SPM_KATEGORI(index) == expected
 
 
 @pytest.fixture
 def as_on_windows(monkeypatch: pytest.MonkeyPatch) -> tuple[ModuleType, ModuleType]:
-    """``workbook.functions`` decorated by xlwings' Windows UDF code, and that code.
+    """``spm_xl_excel.functions`` decorated by xlwings' Windows UDF code, and that code.
 
     On Linux ``@xw.func`` records nothing, so the Windows module ``xlwings.udfs`` is loaded
     over stand-ins for pywin32 (none of it runs) and the functions module is loaded again
@@ -113,8 +113,29 @@ def test_import_functions_declares_them_as_excel_would_see_them(
         as_on_windows: tuple[ModuleType, ModuleType]) -> None:
     module, udfs = as_on_windows
     vba = io.StringIO()
-    udfs.generate_vba_wrapper("workbook.functions", module, vba, SimpleNamespace(Name="a.xlsm"))
+    udfs.generate_vba_wrapper("spm_xl_excel.functions", module, vba, SimpleNamespace(Name="a.xlsm"))
     declared = re.findall(r"^Function (.*)$", vba.getvalue(), re.MULTILINE)
     assert declared == ["SPM_INDEKS(persen_penerima, persen_mutu)", "SPM_KATEGORI(indeks)",
                         "SPM_NIK_INFO(nik, Optional bagian)", "SPM_NIK_VALID(nik)"]
-    assert 'XLPy.CallUDF("workbook.functions", "SPM_NIK_VALID"' in vba.getvalue()
+    assert 'XLPy.CallUDF("spm_xl_excel.functions", "SPM_NIK_VALID"' in vba.getvalue()
+
+
+def test_the_template_carries_the_wrappers_import_functions_would_write_late_bound(
+        as_on_windows: tuple[ModuleType, ModuleType]) -> None:
+    """Same names, parameters and CallUDF arguments as xlwings' own wrappers, but reaching
+    the add-in through Application.Run: no VBA reference that breaks the buttons elsewhere."""
+    module, udfs = as_on_windows
+    vba = io.StringIO()
+    udfs.generate_vba_wrapper("spm_xl_excel.functions", module, vba, SimpleNamespace(Name="a"))
+    theirs = dict(re.findall(r"^Function (\w+)\((.*)\)$", vba.getvalue(), re.MULTILINE))
+    calls = dict(re.findall(r'CallUDF\("spm_xl_excel\.functions", "(\w+)", (Array\([^)]*\)), '
+                            r"ThisWorkbook, Application\.Caller\)", vba.getvalue()))
+    source = (Path(functions.__file__).parent / "vba" / "SpmXl.bas").read_text("ascii")
+    ours = {name: re.sub(r" As Variant", "", params) for name, params in re.findall(
+        r"^Public Function (SPM_\w+)\((.*)\) As Variant$", source, re.MULTILINE)}
+    assert ours == theirs and len(ours) == 4
+    for name in ours:
+        assert f'{name} = FungsiPython("{name}", {calls[name]})' in source
+    assert 'UDF_MODULE As String = "spm_xl_excel.functions"' in source
+    assert "server.CallUDF(UDF_MODULE, nama, argumen, ThisWorkbook, Application.Caller)" in source
+    assert "Application.Run(\"'\" & ADDIN_NAME & \"'!XLPy\")" in source

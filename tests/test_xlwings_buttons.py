@@ -14,15 +14,23 @@ import xlwings as xw
 from openpyxl.styles import PatternFill
 from python_calamine import CalamineWorkbook
 from workbooks import person_row, write_district_workbook
-from xlwings_double import Book, fill_of, open_book, opened_books, recorder, workbook_of
+from xlwings_double import (
+    Book,
+    chart_series,
+    fill_of,
+    open_book,
+    opened_books,
+    recorder,
+    workbook_of,
+)
 
 from spm_xl import labels
 from spm_xl.book.reader import read_workbook
 from spm_xl.book.template import build_template
 from spm_xl.demo import district_fill
 from spm_xl.pipeline import compute_file, evaluate
-from workbook import buttons, xl
-from workbook.highlight import BOOK_SHEET, COLOURS
+from spm_xl_excel import buttons, xl
+from spm_xl_excel.highlight import BOOK_SHEET, COLOURS
 
 NIK_A = "7406011508950001"
 NIK_B = "7406015508950002"
@@ -180,7 +188,7 @@ def test_the_message_box_gives_the_counts_and_the_regions_index(
     text, title, mode = recorder(book).alerts[-1]
     assert (title, mode) == ("SPM-XL", "info")
     assert text.startswith("Hitung Ulang selesai: Kabupaten Bombana, Triwulan II tahun 2026.")
-    assert re.search(r"Indeks daerah TW II: \d+,\d\d \(", text)
+    assert re.search(r"Indeks SPM Bidang Sosial TW II: \d+,\d\d \(", text)
     assert re.search(r"Temuan: \d+ galat, \d+ peringatan, \d+ info\.", text)
     assert "Traceback" not in text
 
@@ -213,7 +221,7 @@ def test_an_unexpected_failure_is_one_sentence_without_a_traceback_or_a_nik(
     def broken(*_: object) -> None:
         raise KeyError("NIK 7406011508950001 rusak")
 
-    monkeypatch.setattr("workbook.run.write_output_sheets", broken)
+    monkeypatch.setattr("spm_xl_excel.run.write_output_sheets", broken)
     monkeypatch.delenv("SPM_XL_DEBUG", raising=False)
     buttons.hitung_ulang()
     text, _, mode = recorder(book).alerts[-1]
@@ -228,3 +236,38 @@ def test_a_locked_sheet_is_left_uncoloured_and_counted(tmp_path: Path, excel: Ex
     buttons.hitung_ulang()
     assert fill_of(workbook_of(book)["K3 Lansia"]["F2"]) is None
     assert "tidak dapat diwarnai (sheetnya terkunci)" in recorder(book).alerts[-1][0]
+
+
+def test_hitung_ulang_rewrites_existing_output_sheets_in_place_never_renaming_or_deleting(
+        tmp_path: Path, excel: Excel) -> None:
+    """Excel rewrites ``=Capaian!E6`` on the admin's own sheet when Capaian is renamed and
+    turns it into #REF! when it is deleted: the very sheet objects must stay."""
+    book = excel(template(tmp_path))
+    wb = workbook_of(book)
+    wb.create_sheet("Catatan Saya")["A1"] = "=Capaian!E6"
+    before = {name: wb[name] for name in labels.OUTPUT_SHEETS}
+    order = list(wb.sheetnames)
+    buttons.hitung_ulang()
+    buttons.hitung_ulang()
+    assert all(wb[name] is ws for name, ws in before.items())
+    assert [n for n in wb.sheetnames if n != BOOK_SHEET] == order
+    calls = recorder(book).calls
+    assert "Sheet.name=" not in calls and "Sheet.delete" not in calls
+    assert wb["Catatan Saya"]["A1"].value == "=Capaian!E6"
+    charts = chart_series(book, "Dashboard")
+    assert len(charts) == 2  # brought in by the first run, kept (not doubled) by the second
+    for series in charts:
+        refs = [r for f in series for r in re.findall(r"([^,(]+)!\$", f)]
+        assert refs and set(refs) <= {"Dashboard", "'Dashboard'"}, series  # no other book
+
+
+def test_a_protected_output_sheet_is_named_and_left_as_it_was(tmp_path: Path,
+                                                              excel: Excel) -> None:
+    book = excel(template(tmp_path))
+    recorder(book).locked = frozenset({"Kebutuhan"})
+    before = cells(workbook_of(book), "Kebutuhan")
+    buttons.hitung_ulang()
+    text, _, mode = recorder(book).alerts[-1]
+    assert mode == "critical"
+    assert text.startswith("Sheet 'Kebutuhan' tidak dapat ditulis ulang karena sheetnya dikunci")
+    assert cells(workbook_of(book), "Kebutuhan") == before

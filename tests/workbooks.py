@@ -141,7 +141,7 @@ def write_district_workbook(
         "Tingkat": "Kabupaten/Kota" if tingkat == "kabkota" else "Provinsi",
         "Kode Wilayah": kode, "Nama Wilayah": nama, "Provinsi": provinsi, "Tahun": tahun,
         "Triwulan": ROMAN.get(triwulan, triwulan) if isinstance(triwulan, int) else triwulan,
-        "Nama Admin": "Admin Uji", "Versi Templat": "1.0",
+        "Nama Admin": "Admin Uji", "Versi Templat": "1.1",
     }
     ident.update(identitas or {})
     _sheet(wb, "Petunjuk", [["Petunjuk pengisian (buku kerja uji)"]])

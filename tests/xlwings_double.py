@@ -1,12 +1,21 @@
-"""A recording double of exactly the xlwings calls ``workbook/xl.py`` makes, over openpyxl.
+"""A recording double of exactly the xlwings calls ``spm_xl_excel/xl.py`` makes, over openpyxl.
 
 Only what the thin layer uses exists here, so any other call fails loudly; every public
 attribute read or call is logged as ``Class.attr`` and every assignment as ``Class.attr=``,
-so a test can check the log holds nothing ``workbook.xl.CALLS`` does not declare. Cell values
+so a test can check the log holds nothing ``spm_xl_excel.xl.CALLS`` does not declare. Cell values
 are a real workbook's, loaded with openpyxl. The Excel behaviour imitated:
 
-- values as COM returns them: numbers float, dates datetime (a time alone on day zero,
-  1899-12-30), empty cells and error values None, text as text;
+- values as COM hands them to xlwings (numbers float, dates datetime with a time alone on
+  day zero 1899-12-30, text as text, empty None, an error value its VT_ERROR code
+  0x800A0000 + CVErr number), then cleaned by xlwings' own Windows code
+  (``_xlwindows._clean_value_data_element``, taken from the installed xlwings' source): the
+  seven classic error codes become None, or their text with ``err_to_str=True``; newer
+  ones (``#SPILL!``) stay integers;
+- ``Sheet.clear`` empties values, formats and merges and keeps the sheet's charts;
+  ``Range.copy`` of a sheet's ``cells`` onto another sheet's copies values, number formats,
+  fills, merges, links and column widths, and the charts over them: into another book their
+  series then refer to the source book (``'[book.xlsx]Dashboard'!$C$5``), as Excel keeps a
+  copied chart's links; ``Sheet.copy`` re-points the copy's charts at the copy;
 - a book opened through ``App.books.open`` shows formulas as their cached results, as Excel
   shows them once calculated (charts are not loaded: openpyxl drops them);
 - ``Sheet.copy`` into another book copies values, number formats, fills and merged areas;
@@ -14,23 +23,85 @@ are a real workbook's, loaded with openpyxl. The Excel behaviour imitated:
 - ``Sheets.add`` activates the new sheet; hiding the active sheet activates the next visible
   one; the last visible sheet can be neither hidden nor deleted; a renamed sheet must keep
   a unique name;
-- ``locked`` sheets refuse a fill colour, as a protected sheet without "format cells" does.
+- ``locked`` sheets refuse a fill colour, as a protected sheet without "format cells" does,
+  and refuse to be cleared.
 """
 
 from __future__ import annotations
 
+import ast
 import copy
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+import xlwings
 from openpyxl.styles import PatternFill
 from openpyxl.utils import range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 _DAY_ZERO = date(1899, 12, 30)
+#: Excel's XlCVError numbers (Microsoft's VBA reference); COM hands 0x800A0000 + number
+XL_CVERR = {"#NULL!": 2000, "#DIV/0!": 2007, "#VALUE!": 2015, "#REF!": 2023, "#NAME?": 2029,
+            "#NUM!": 2036, "#N/A": 2042, "#GETTING_DATA": 2043, "#SPILL!": 2045,
+            "#CONNECT!": 2046, "#BLOCKED!": 2047, "#UNKNOWN!": 2048, "#FIELD!": 2049,
+            "#CALC!": 2050}
+
+
+def com_error_code(text: str) -> int:
+    return -0x7FF60000 + XL_CVERR[text]  # the signed HRESULT 0x800A0000 + number
+
+
+def _xlwings_cleaning() -> Callable[..., object]:
+    """xlwings' per-cell cleaning of COM values, from the installed xlwings' Windows source.
+
+    ``xlwings._xlwindows`` imports pywin32 and cannot load here, so its ``cell_errors`` table,
+    ``_clean_value_data_element`` and ``_com_time_to_datetime`` are lifted out of the source
+    and run as they are (``pywintypes.TimeType`` is a ``datetime`` subclass).
+    """
+    path = Path(xlwings.__file__).with_name("_xlwindows.py")
+    wanted = {"cell_errors", "_clean_value_data_element", "_com_time_to_datetime"}
+    nodes = [n for n in ast.parse(path.read_text("utf-8")).body
+             if (isinstance(n, ast.FunctionDef) and n.name in wanted)
+             or (isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id in wanted
+                                                   for t in n.targets))]
+    assert len(nodes) == len(wanted), "xlwings' Windows source changed shape"
+    namespace: dict[str, Any] = {"time_types": (date, datetime)}
+    exec(compile(ast.Module(body=nodes, type_ignores=[]), str(path), "exec"), namespace)
+    clean: Callable[..., object] = namespace["_clean_value_data_element"]
+    return clean
+
+
+_CLEAN = _xlwings_cleaning()
+_SHEET_REF = re.compile(r"('?)([^'!,()=]+)\1!")
+
+
+@dataclass
+class ChartData:
+    """A chart as the double keeps it: where it sits and its series formulas."""
+    anchor: tuple[int, int]  # 1-based row, column of its top-left cell
+    series: list[str] = field(default_factory=list)
+
+
+def _charts_of(ws: Worksheet) -> list[ChartData]:
+    if not hasattr(ws, "double_charts"):
+        found = []
+        for chart in getattr(ws, "_charts", []):
+            formulas = []
+            for i, s in enumerate(chart.series):
+                cat = s.cat.strRef or s.cat.numRef if s.cat else None
+                parts = [s.tx.strRef.f if s.tx and s.tx.strRef else "",
+                         cat.f if cat else "", s.val.numRef.f, str(i + 1)]
+                formulas.append(f"=SERIES({','.join(parts)})")
+            anchor = chart.anchor._from
+            found.append(ChartData((anchor.row + 1, anchor.col + 1), formulas))
+        ws.double_charts = found
+    charts: list[ChartData] = ws.double_charts
+    return charts
 
 
 class Recorder:
@@ -67,6 +138,7 @@ class App(_Recorded):
         self._rec = rec
         self._screen = True
         self._books = Books(rec, self)
+        self._status: list[str | bool] = []
 
     @property
     def books(self) -> Books:
@@ -79,6 +151,14 @@ class App(_Recorded):
     @screen_updating.setter
     def screen_updating(self, value: bool) -> None:
         self._screen = value
+
+    @property
+    def status_bar(self) -> str | bool:
+        return self._status[-1] if self._status else False
+
+    @status_bar.setter
+    def status_bar(self, value: str | bool) -> None:
+        self._status.append(value)
 
     def alert(self, prompt: str, title: str | None = None, buttons: str = "ok",
               mode: str | None = None) -> str:
@@ -212,18 +292,32 @@ class Sheet(_Recorded):
         while any(ws.title.casefold() == title.casefold() for ws in target.worksheets):
             title, n = f"{self._ws.title} ({n})", n + 1
         new = target.create_sheet(title, target.worksheets.index(after._ws) + 1)
-        for row in self._ws.iter_rows():
-            for cell in row:
-                if cell.value is None and not cell.has_style:
-                    continue
-                out = new.cell(cell.row, cell.column)
-                out.value = cell.value
-                out.number_format = cell.number_format
-                out.fill = copy.copy(cell.fill)
-        for merged in self._ws.merged_cells.ranges:
-            new.merge_cells(str(merged))
+        _copy_cells(self._ws, new)
+        new.double_charts = [ChartData(c.anchor, [_rename_sheet(f, self._ws.title, title)
+                                                  for f in c.series])
+                             for c in _charts_of(self._ws)]
         target.active = new
         return Sheet(self._rec, after._book, new)
+
+    @property
+    def cells(self) -> Range:
+        return Range(self._rec, self, 1, 1, 1_048_576, 16_384)
+
+    def clear(self) -> None:
+        if self._ws.title in self._rec.locked:
+            raise RuntimeError("the sheet is protected")
+        ws = self._ws
+        for merged in list(ws.merged_cells.ranges):
+            ws.unmerge_cells(str(merged))
+        for row in ws.iter_rows():
+            for cell in row:
+                cell.value = None
+                cell.style = "Normal"
+                cell.hyperlink = None
+
+    @property
+    def charts(self) -> Charts:
+        return Charts(self._rec, self)
 
     def delete(self) -> None:
         wb = self._book._wb
@@ -271,15 +365,21 @@ class Range(_Recorded):
         self._sheet = sheet
         self._box = (r0, c0, r1, c1)
         self._ndim = ndim
+        self._err_to_str = False
 
-    def options(self, ndim: int | None = None, chunksize: int | None = None) -> Range:
-        return Range(self._rec, self._sheet, *self._box, ndim=ndim)
+    def options(self, ndim: int | None = None, chunksize: int | None = None,
+                err_to_str: bool = False) -> Range:
+        out = Range(self._rec, self._sheet, *self._box, ndim=ndim)
+        out._err_to_str = err_to_str
+        return out
 
     @property
     def value(self) -> Any:
         r0, c0, r1, c1 = self._box
         ws = self._sheet._ws
-        grid = [[_com(ws.cell(r, c)) for c in range(c0, c1 + 1)] for r in range(r0, r1 + 1)]
+        as_text = self._err_to_str
+        grid = [[_CLEAN(_com(ws.cell(r, c)), datetime, None, None, as_text)
+                 for c in range(c0, c1 + 1)] for r in range(r0, r1 + 1)]
         if self._ndim == 2:
             return grid
         if r0 == r1 and c0 == c1:
@@ -293,6 +393,16 @@ class Range(_Recorded):
         for i, row in enumerate(grid):
             for j, v in enumerate(row):
                 self._sheet._ws.cell(r0 + i, c0 + j).value = v
+
+    def copy(self, destination: Range | None = None) -> None:
+        assert destination is not None, "only copy(destination) is emulated"
+        assert self._box == (1, 1, 1_048_576, 16_384) == destination._box, "whole sheets only"
+        src, dst = self._sheet, destination._sheet
+        _copy_cells(src._ws, dst._ws)
+        other = src._book is not dst._book
+        _charts_of(dst._ws).extend(
+            ChartData(c.anchor, [_other_book(f, src._book.name) if other else f
+                                 for f in c.series]) for c in _charts_of(src._ws))
 
     @property
     def last_cell(self) -> Range:
@@ -344,6 +454,100 @@ class Range(_Recorded):
                 self._sheet._ws.cell(r, c).fill = fill
 
 
+class Charts(_Recorded):
+    _kind = "Charts"
+
+    def __init__(self, rec: Recorder, sheet: Sheet) -> None:
+        self._rec = rec
+        self._sheet = sheet
+
+    def __len__(self) -> int:
+        self._log("__len__")
+        return len(_charts_of(self._sheet._ws))
+
+    def __iter__(self) -> Iterator[Chart]:
+        self._log("__iter__")
+        return iter([Chart(self._rec, self._sheet, c) for c in _charts_of(self._sheet._ws)])
+
+
+class Chart(_Recorded):
+    """``api`` gives (ChartObject, Chart) as xlwings does; only ``SeriesCollection`` and a
+    series' ``Formula`` exist on the COM side."""
+    _kind = "Chart"
+
+    def __init__(self, rec: Recorder, sheet: Sheet, data: ChartData) -> None:
+        self._rec = rec
+        self._sheet = sheet
+        self._data = data
+
+    def delete(self) -> None:
+        _charts_of(self._sheet._ws).remove(self._data)
+
+    @property
+    def api(self) -> tuple[None, _ComChart]:
+        return None, _ComChart(self._data)
+
+
+class _ComChart:
+    def __init__(self, data: ChartData) -> None:
+        self._data = data
+
+    def SeriesCollection(self, index: int | None = None) -> Any:  # noqa: N802 - COM's name
+        if index is None:
+            return type("Series", (), {"Count": len(self._data.series)})()
+        return _ComSeries(self._data, index - 1)
+
+
+class _ComSeries:
+    def __init__(self, data: ChartData, i: int) -> None:
+        self._data = data
+        self._i = i
+
+    @property
+    def Formula(self) -> str:  # noqa: N802
+        return self._data.series[self._i]
+
+    @Formula.setter
+    def Formula(self, value: str) -> None:  # noqa: N802
+        self._data.series[self._i] = value
+
+
+def _copy_cells(src: Worksheet, dst: Worksheet) -> None:
+    for row in src.iter_rows():
+        for cell in row:
+            if cell.value is None and not cell.has_style and cell.hyperlink is None:
+                continue
+            out = dst.cell(cell.row, cell.column)
+            out.value = cell.value
+            out.number_format = cell.number_format
+            out.fill = copy.copy(cell.fill)
+            if cell.hyperlink is not None:
+                out.hyperlink = copy.copy(cell.hyperlink)
+    for merged in src.merged_cells.ranges:
+        dst.merge_cells(str(merged))
+    for key, dim in src.column_dimensions.items():
+        dst.column_dimensions[key].width = dim.width
+
+
+def _other_book(formula: str, book: str) -> str:
+    """A chart series formula as Excel shows it once the chart sits in another book."""
+    return _SHEET_REF.sub(lambda m: f"'[{book}]{m.group(2)}'!", formula)
+
+
+def _rename_sheet(formula: str, old: str, new: str) -> str:
+    return _SHEET_REF.sub(lambda m: f"'{new}'!" if m.group(2) == old else m.group(0), formula)
+
+
+def chart_series(book: Book, sheet: str) -> list[list[str]]:
+    """The series formulas of each chart on a sheet (no call is recorded)."""
+    ws = book._wb[sheet]
+    return [list(c.series) for c in _charts_of(ws)]
+
+
+def status_texts(book: Book) -> list[str | bool]:
+    return book._app._status
+
+
 def fill_of(cell: Any) -> tuple[int, int, int] | None:
     """A cell's solid fill as (r, g, b), None without one (xlwings' ``Range.color``)."""
     fill = cell.fill
@@ -356,7 +560,9 @@ def fill_of(cell: Any) -> tuple[int, int, int] | None:
 def _com(cell: Any) -> object:
     """A cell value as COM hands it to xlwings."""
     v = cell.value
-    if cell.data_type == "e" or v is None or v == "":
+    if cell.data_type == "e":
+        return com_error_code(str(v))
+    if v is None or v == "":
         return None
     if cell.data_type == "f":
         raise NotImplementedError("formulas in the caller's book are not emulated")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
@@ -36,7 +37,7 @@ from ..engine import RegionResult, round_half_up
 from ..finding_kinds import group_findings
 from ..findings import SEVERITY_TEXT, Finding, counts, sort_findings
 from ..quarters import BELUM, reported_only
-from ..records import Identity, Stamp
+from ..records import Identity, Narrative, Stamp
 from . import styles
 
 Kind = Literal["teks", "bilangan", "desimal", "rupiah", "persen", "indeks", "tautan", "nomor"]
@@ -413,7 +414,7 @@ def render_capaian(workbook: xlsxwriter.Workbook, identity: Identity, result: Re
                        _pct_or(a.persen_mutu[q], missing), _pct_or(a.indeks[q], missing),
                        a.kategori[q] or missing] if q < q_rep else [BELUM] * _C_BLOCK
         row = write_row(ws, workbook, row, cols, values, highlight=hl)
-    region: list[CellValue] = [None, f"Indeks Daerah {identity.nama}", None]
+    region: list[CellValue] = [None, f"{labels.INDEKS_BIDANG_SOSIAL} {identity.nama}", None]
     for q in range(4):
         region += [None, None, None, _pct_or(result.indeks_daerah[q], TIDAK_ADA_SASARAN),
                    result.kategori_daerah[q] or TIDAK_ADA_SASARAN] if q < q_rep else [
@@ -449,8 +450,10 @@ LAPORAN_C_COLUMNS = (
 
 
 def render_laporan(workbook: xlsxwriter.Workbook, identity: Identity, result: RegionResult,
-                   stamp: Stamp, catalogue: Catalogue) -> Worksheet:
-    """The reported quarter as the quarterly e-SPM report: A. penerima, B. mutu, C. anggaran."""
+                   stamp: Stamp, catalogue: Catalogue,
+                   narasi: Narrative | None = None) -> Worksheet:
+    """The reported quarter as the quarterly e-SPM report: A. penerima, B. mutu, C. anggaran,
+    D. permasalahan dan solusi, E. tahapan."""
     ws = begin_sheet(workbook, labels.LAPORAN,
                      title_text("Laporan Penerapan SPM Bidang Sosial (e-SPM)", identity), stamp,
                      [8, 30, 30, 12, 14, 14, 14, 14, 17])  # widest of the three tables
@@ -460,7 +463,8 @@ def render_laporan(workbook: xlsxwriter.Workbook, identity: Identity, result: Re
     row = write_section(ws, workbook, row + 1, "B. Mutu Barang/Jasa yang Diterima Penerima")
     row = _laporan_b(ws, workbook, row, q, result, catalogue)
     row = write_section(ws, workbook, row + 1, "C. Anggaran")
-    _laporan_c(ws, workbook, row, q, result, catalogue)
+    row = _laporan_c(ws, workbook, row, q, result, catalogue)
+    _laporan_d_e(ws, workbook, row + 1, result, catalogue, narasi or Narrative())
     return ws
 
 
@@ -477,7 +481,8 @@ def _laporan_a(ws: Worksheet, workbook: xlsxwriter.Workbook, row: int, q: int,
     y = sum(s.capaian.sasaran for s in result.layanan)
     x = sum(s.capaian.terlayani[q] for s in result.layanan)
     return write_table(ws, workbook, row, LAPORAN_A_COLUMNS, rows, total=[
-        None, f"Jumlah / Indeks Daerah {identity.nama}", Sum(None, y), Sum(None, x),
+        None, f"Jumlah / {labels.INDEKS_BIDANG_SOSIAL} {identity.nama}", Sum(None, y),
+        Sum(None, x),
         Sum(None, y - x), None, None, _pct_or(result.indeks_daerah[q], TIDAK_ADA_SASARAN),
         result.kategori_daerah[q] or TIDAK_ADA_SASARAN])
 
@@ -524,6 +529,61 @@ def _laporan_c(ws: Worksheet, workbook: xlsxwriter.Workbook, row: int, q: int,
         _pct_or(share(alloc, result.biaya), TIDAK_ADA)])
 
 
+LAPORAN_D_COLUMNS = (
+    Column(O_KODE_LAYANAN, "teks"), Column(O_LAYANAN, "teks"),
+    Column(labels.M_PERMASALAHAN, "teks"), Column(labels.M_SOLUSI, "teks"),
+    Column(labels.M_DUKUNGAN, "teks"),
+)
+LAPORAN_E_COLUMNS = (Column(labels.T_TAHAP, "teks"), Column(labels.T_STATUS, "teks"),
+                     Column(labels.T_TANGGAL, "teks"))
+BELUM_DIISI = "Belum diisi"
+
+
+def _laporan_d_e(ws: Worksheet, workbook: xlsxwriter.Workbook, row: int, result: RegionResult,
+                 catalogue: Catalogue, narasi: Narrative) -> int:
+    """D. permasalahan dan solusi, E. tahapan: the report's text, laid out to copy."""
+    row = write_section(ws, workbook, row, "D. Permasalahan dan Solusi")
+    if not narasi.ada_permasalahan:
+        row = _absent_sheet(ws, workbook, row, labels.PERMASALAHAN)
+    else:
+        by_code = {p.layanan: p for p in narasi.permasalahan}
+        rows: list[list[CellValue]] = []
+        for s in result.layanan:
+            code = s.capaian.layanan
+            p = by_code.get(code)
+            rows.append([code, _service_name(catalogue, code),
+                         *((p.permasalahan or TIDAK_ADA, p.solusi or TIDAK_ADA,
+                            p.dukungan or TIDAK_ADA) if p else (TIDAK_ADA,) * 3)])
+        row = write_table(ws, workbook, row, LAPORAN_D_COLUMNS, rows)
+    row = write_section(ws, workbook, row + 1, "E. Tahapan Penerapan SPM")
+    if not narasi.ada_tahapan:
+        return _absent_sheet(ws, workbook, row, labels.TAHAPAN)
+    row = write_header(ws, workbook, row, LAPORAN_E_COLUMNS)
+    text = cell_format(workbook, "teks")
+    when = styles.fmt(workbook, "sel", "tanggal")
+    for stage in narasi.tahapan:
+        ws.write_string(row, 0, stage.tahap, text)
+        ws.write_string(row, 1, stage.status or BELUM_DIISI, text)
+        if stage.tanggal is None:
+            ws.write_blank(row, 2, None, text)
+        else:
+            ws.write_datetime(row, 2, datetime(stage.tanggal.year, stage.tanggal.month,
+                                               stage.tanggal.day), when)
+        row += 1
+    perkada = narasi.perkada_rencana_aksi
+    ws.write_string(row, 0, labels.T_PERKADA, text)
+    ws.write_string(row, 1, BELUM_DIISI if perkada is None
+                    else labels.YA if perkada else labels.TIDAK, text)
+    return row + 1
+
+
+def _absent_sheet(ws: Worksheet, workbook: xlsxwriter.Workbook, row: int, sheet: str) -> int:
+    ws.write_string(row, 0, f"Sheet {sheet} tidak ada di buku kerja ini (templat versi lama); "
+                    "buat templat terbaru dengan spm-xl templat untuk mengisinya.",
+                    named_format(workbook, "stempel_label"))
+    return row + 1
+
+
 # --- Dashboard -----------------------------------------------------------------------------
 
 DASHBOARD_INDEX_COLUMNS = (
@@ -551,8 +611,8 @@ def render_dashboard(workbook: xlsxwriter.Workbook, identity: Identity, result: 
                         [a.layanan, _service_short(catalogue, a.layanan),
                          *reported_only(a.indeks, identity.triwulan)])
     row = write_row(ws, workbook, row, DASHBOARD_INDEX_COLUMNS,
-                    [None, "Indeks Daerah", *reported_only(result.indeks_daerah,
-                                                            identity.triwulan)], total=True)
+                    [None, labels.INDEKS_BIDANG_SOSIAL, *reported_only(
+                        result.indeks_daerah, identity.triwulan)], total=True)
     index_chart = workbook.add_chart({"type": "column"})
     for q in (1, 2, 3, 4):
         index_chart.add_series({
@@ -674,13 +734,15 @@ def _text(ws: Worksheet, row: int, col: int, value: str | None, f: Format) -> No
 # --- all five ------------------------------------------------------------------------------
 
 def render_outputs(workbook: xlsxwriter.Workbook, *, identity: Identity, result: RegionResult,
-                   findings: list[Finding], stamp: Stamp, catalogue: Catalogue) -> None:
-    """Add the five output sheets, in ``labels.OUTPUT_SHEETS`` order."""
+                   findings: list[Finding], stamp: Stamp, catalogue: Catalogue,
+                   narasi: Narrative | None = None) -> None:
+    """Add the five output sheets, in ``labels.OUTPUT_SHEETS`` order (``narasi``: sheets
+    Permasalahan and Tahapan, for Laporan e-SPM parts D and E)."""
     if identity.triwulan not in (1, 2, 3, 4):
         raise ValueError(f"triwulan harus 1-4, bukan {identity.triwulan}")
     render_kebutuhan(workbook, identity, result, stamp, catalogue)
     render_capaian(workbook, identity, result, stamp, catalogue)
-    render_laporan(workbook, identity, result, stamp, catalogue)
+    render_laporan(workbook, identity, result, stamp, catalogue, narasi)
     render_dashboard(workbook, identity, result, stamp, catalogue)
     render_pemeriksaan(workbook, identity, findings, stamp)
     fit_widths(workbook)

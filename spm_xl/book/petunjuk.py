@@ -53,6 +53,16 @@ def guide(catalogue: Catalogue, level: Level, macros: bool) -> list[Line]:
              "dengan triwulan penerimaannya (TW1 sampai TW4) dan isi realisasi anggaran per "
              "triwulan. Pilih triwulan yang dilaporkan pada lembar Identitas, jalankan "
              f"{compute}, lalu salin angka dari lembar Laporan e-SPM ke aplikasi e-SPM."),
+        Line("butir", f"Laporan triwulan: isi lembar {labels.PERMASALAHAN} (permasalahan, "
+             f"solusi/tindak lanjut dan dukungan yang dibutuhkan per layanan) dan lembar "
+             f"{labels.TAHAPAN} (status Belum/Proses/Selesai dan tanggal setiap tahap, serta "
+             "ada tidaknya Perkada rencana aksi). Isinya tampil pada bagian D dan E lembar "
+             "Laporan e-SPM. Isian teks ini tidak ikut ke buku kerja konsolidasi provinsi; "
+             "provinsi hanya melihat apakah lembar itu sudah diisi."),
+        Line("butir", f"{labels.INDEKS_BIDANG_SOSIAL} adalah rata-rata indeks layanan bidang "
+             "sosial saja; indeks e-SPM daerah mencakup enam bidang. Kategori Tuntas Paripurna "
+             "hanya diberikan bila indeks tepat 100; kategori lain dinilai dari indeks yang "
+             "dibulatkan dua desimal."),
         Line("bagian", "Cara menandai status barang/jasa (satu sel per penerima dan barang/jasa)"),
         Line("tabel", "Nilai", "Arti"),
         Line("tabel", "kosong atau -", "tidak dibutuhkan oleh penerima ini"),
@@ -129,7 +139,8 @@ def guide(catalogue: Catalogue, level: Level, macros: bool) -> list[Line]:
              "tanpa sengaja. Menyisipkan dan menghapus baris, menyisipkan kolom, mengatur "
              "format, mengurutkan dan menyaring tetap dapat dilakukan."),
         Line("butir", "Kolom milik sendiri: ketik judul dan isinya langsung di kolom kosong di "
-             "sebelah kanan tabel; kolom-kolom itu tidak dikunci."),
+             f"sebelah kanan tabel; {labels.OWN_COLUMNS} kolom pertama di kanan tabel tidak "
+             "dikunci (perlu lebih: buka proteksi lembar seperti di bawah)."),
         Line("butir", "Baris judul di atas tabel: klik kanan nomor baris judul kolom > Sisipkan "
              "(Insert). Sel baris baru ikut terkunci seperti judul kolom, jadi buka dulu "
              "proteksinya (Tinjau > Buka Proteksi Lembar / Review > Unprotect Sheet, tanpa "
@@ -155,8 +166,13 @@ def guide(catalogue: Catalogue, level: Level, macros: bool) -> list[Line]:
         Line("tabel", labels.IDENTITAS, "wilayah, tahun, triwulan yang dilaporkan, admin"),
         Line("tabel", labels.HARGA, "harga satuan, standar per penerima, jumlah tersedia"),
         Line("tabel", labels.ANGGARAN, "alokasi dan realisasi anggaran per triwulan"),
-        Line("tabel", labels.KONFIGURASI, "bobot, ambang kategori, aturan sasaran nol"),
+        Line("tabel", labels.KONFIGURASI, "bobot, ambang kategori, aturan sasaran nol, cara "
+             "hitung persen mutu, item opsional, catatan hari permakanan"),
         *[Line("tabel", s.sheet, s.nama) for s in services],
+        Line("tabel", labels.PERMASALAHAN, "per layanan: permasalahan, solusi/tindak lanjut, "
+             "dukungan yang dibutuhkan (bagian D Laporan e-SPM)"),
+        Line("tabel", labels.TAHAPAN, "status empat tahap penerapan SPM dan Perkada rencana "
+             "aksi (bagian E Laporan e-SPM)"),
         Line("tabel", labels.KEBUTUHAN, "hasil: kebutuhan dan biaya per layanan dan barang/jasa"),
         Line("tabel", labels.CAPAIAN, "hasil: capaian dan indeks per triwulan"),
         Line("tabel", labels.LAPORAN, "hasil: angka untuk aplikasi e-SPM"),
@@ -164,5 +180,6 @@ def guide(catalogue: Catalogue, level: Level, macros: bool) -> list[Line]:
         Line("tabel", labels.PEMERIKSAAN, "hasil: temuan pemeriksaan data"),
         Line("bagian", "Dasar hukum"),
         *[Line("butir", law) for law in catalogue.dasar_hukum],
+        *[Line("teks", f"Catatan: {note}") for note in catalogue.catatan_hukum],
     ]
     return lines

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -26,16 +26,27 @@ import numpy as np
 from python_calamine import CalamineWorkbook
 
 from .. import labels
-from ..catalogue import Catalogue, Item, Level, Service, ZeroTargetRule, load_catalogue
+from ..catalogue import (
+    Catalogue,
+    Item,
+    Level,
+    QualityMode,
+    Service,
+    ZeroTargetRule,
+    load_catalogue,
+)
 from ..findings import MAX_PER_KIND, Finding, Kind, Severity, UnusableWorkbook, overflow
 from ..nik import mask_text
 from ..records import (
     BUTUH,
     Budget,
     Identity,
+    Narrative,
     Price,
+    Problem,
     ServiceRows,
     Settings,
+    Stage,
     Stamp,
     StatusMatrix,
     WorkbookData,
@@ -112,7 +123,7 @@ def read_workbook(path: Path) -> WorkbookData:
                                f"Excel ({_detail(exc)}).") from exc
     with wb:
         data = read_source(CalamineSource(wb, path.name))
-    data.findings += _error_values(path, data)
+    data.findings += error_value_findings(excel_error_cells(path, error_value_sheets(data)))
     return data
 
 
@@ -143,19 +154,28 @@ def _read(ctx: _Ctx) -> WorkbookData:
     settings = _settings(ctx, _optional_sheet(ctx, labels.KONFIGURASI))
     prices = _prices(ctx, _optional_sheet(ctx, labels.HARGA), cat)
     budgets = _budgets(ctx, _optional_sheet(ctx, labels.ANGGARAN), cat)
-    services = {s.kode: _service(ctx, _load(ctx, sheets[s.kode]), s, cat.items(s.kode))
+    services = {s.kode: _service(ctx, _load(ctx, sheets[s.kode]), s, cat.items(s.kode),
+                                 cat.optional_items(s.kode), settings.item_opsional)
                 for s in level}
+    narasi = _narrative(ctx, [s.kode for s in level])
     stamps = _stamps(ctx)
     return WorkbookData(identity, settings, prices, budgets, services,
-                        [*ctx.findings, *_overflow(ctx)], stamps)
+                        [*ctx.findings, *_overflow(ctx)], stamps, narasi)
 
 
-def _error_values(path: Path, data: WorkbookData) -> list[Finding]:
-    """Excel error values (#N/A, #REF!) in the sheets read: calamine reads them as empty."""
-    read = [labels.IDENTITAS, labels.KONFIGURASI, labels.HARGA, labels.ANGGARAN,
+def error_value_sheets(data: WorkbookData) -> list[str]:
+    """The sheets whose Excel error values are findings: those the checks and engine read."""
+    return [labels.IDENTITAS, labels.KONFIGURASI, labels.HARGA, labels.ANGGARAN,
             *(s.sheet for s in data.services.values())]
+
+
+def error_value_findings(found: dict[str, tuple[list[tuple[str, str]], int]]
+                         ) -> list[Finding]:
+    """Excel error values (#N/A, #REF!), read as empty cells, as findings: sheet -> (up to
+    ``safe.MAX_ERROR_CELLS`` of (cell, error text), how many there are); both the file and
+    the Excel buttons report them through here."""
     out = []
-    for sheet, (cells, total) in excel_error_cells(path, read).items():
+    for sheet, (cells, total) in found.items():
         for ref, value in cells:
             shown = display_value(value)
             out.append(Finding("galat", "nilai_galat_excel",
@@ -222,6 +242,8 @@ def _load(ctx: _Ctx, name: str) -> _Sheet:
         with calamine_guard():
             grid = ctx.source.rows(name)
             merged = ctx.source.merged_ranges(name)
+    except UnusableWorkbook:  # the source's own message (Excel failing to deliver cells)
+        raise
     except (OverflowError, ReaderPanic) as exc:  # a number no date or duration can hold
         raise UnusableWorkbook(f"Sheet '{name}' di berkas '{ctx.berkas}' berisi angka yang "
                                "sangat besar atau negatif di sel berformat tanggal, waktu atau "
@@ -326,7 +348,8 @@ def _settings(ctx: _Ctx, sheet: _Sheet | None) -> Settings:
         return base
     ladder_labels = [f"{labels.K_AMBANG_PREFIX}{label}" for _, label in base.kategori]
     wanted = (labels.K_BOBOT_PENERIMA, labels.K_BOBOT_MUTU, labels.K_TANPA_SASARAN,
-              labels.K_AMBANG_BENCANA, *ladder_labels)
+              labels.K_AMBANG_BENCANA, labels.K_PERSEN_MUTU, labels.K_BATAS_100,
+              *labels.K_ITEM_OPSIONAL.values(), *ladder_labels)
     values = _label_values(sheet.grid, wanted)
 
     def get(label: str, parse: Callable[[object], tuple[T | None, str | None]],
@@ -372,8 +395,100 @@ def _settings(ctx: _Ctx, sheet: _Sheet | None) -> Settings:
     rule: ZeroTargetRule | None = get(labels.K_TANPA_SASARAN, _parse_zero_rule,
                                       _always, "")
     limit = get(labels.K_AMBANG_BENCANA, parse_int, lambda n: n > 0, "harus lebih dari 0")
+    # template 1.1 options: a 1.0 workbook has none of these rows and gets the defaults
+    mode: QualityMode | None = get(labels.K_PERSEN_MUTU, _parse_quality_mode, _always, "")
+    cap = get(labels.K_BATAS_100, _parse_yes_no, _always, "")
+    optional = tuple(code for code, label in labels.K_ITEM_OPSIONAL.items()
+                     if get(label, _parse_yes_no, _always, ""))
     return Settings(w_a, w_b, tuple(ladder), rule or base.tanpa_sasaran,
-                    limit or base.ambang_bencana)
+                    limit or base.ambang_bencana, mode or base.persen_mutu,
+                    base.batas_100 if cap is None else cap, optional)
+
+
+# --- Permasalahan and Tahapan (template 1.1) ------------------------------------------------
+
+def _narrative(ctx: _Ctx, codes: list[str]) -> Narrative:
+    """The report's text part; a workbook without these sheets (template 1.0) reads empty."""
+    problems_sheet = _optional_sheet(ctx, labels.PERMASALAHAN)
+    stages_sheet = _optional_sheet(ctx, labels.TAHAPAN)
+    problems = _problems(ctx, problems_sheet, codes) if problems_sheet else ()
+    stages, perkada = _stages(ctx, stages_sheet) if stages_sheet else ((), None)
+    return Narrative(problems, stages, perkada, problems_sheet is not None,
+                     stages_sheet is not None)
+
+
+def _soft_header(ctx: _Ctx, sheet: _Sheet, wanted: Sequence[str],
+                 keys: Sequence[str]) -> _Header | None:
+    """A table header in a sheet the figures do not depend on: missing is a finding only."""
+    try:
+        return _header(ctx, sheet, wanted, keys)
+    except UnusableWorkbook as exc:
+        _note(ctx, "galat", "judul_tidak_ditemukan", exc.pesan + " Isi sheet ini tidak "
+              "dibaca.", sheet.name)
+        return None
+
+
+def _problems(ctx: _Ctx, sheet: _Sheet, codes: list[str]) -> tuple[Problem, ...]:
+    head = _soft_header(ctx, sheet, labels.PERMASALAHAN_HEADERS,
+                        (labels.M_LAYANAN, labels.M_PERMASALAHAN))
+    if head is None:
+        return ()
+    cols = head.columns
+
+    def text(row: list[object], label: str) -> str:
+        c = cols.get(label)
+        return (parse_text(row[c]) or "") if c is not None else ""
+
+    out: dict[str, Problem] = {}
+    for r in range(head.row + 1, len(sheet.grid)):
+        row = sheet.grid[r]
+        code = text(row, labels.M_LAYANAN).upper()
+        if not code:
+            continue
+        if not _new_service_row(ctx, sheet, r, code, codes, out, "permasalahan", "peringatan"):
+            continue
+        out[code] = Problem(code, text(row, labels.M_PERMASALAHAN),
+                            text(row, labels.M_SOLUSI), text(row, labels.M_DUKUNGAN))
+    return tuple(out[c] for c in codes if c in out)
+
+
+def _stages(ctx: _Ctx, sheet: _Sheet) -> tuple[tuple[Stage, ...], bool | None]:
+    perkada_raw = _label_values(sheet.grid, (labels.T_PERKADA,)).get(labels.T_PERKADA)
+    perkada: bool | None = None
+    if perkada_raw is not None:
+        perkada, error = _parse_yes_no(perkada_raw[0])
+        if error is not None:
+            _note(ctx, "galat", "isian_tidak_valid", f"{labels.T_PERKADA}: {error}",
+                  sheet.name, f"B{perkada_raw[1] + 1}", perkada_raw[0])
+    head = _soft_header(ctx, sheet, labels.TAHAPAN_HEADERS, (labels.T_TAHAP, labels.T_STATUS))
+    if head is None:
+        return (), perkada
+    cols = head.columns
+    statuses = {s.casefold(): s for s in labels.TAHAP_STATUS}
+    stages: list[Stage] = []
+    for r in range(head.row + 1, len(sheet.grid)):
+        row = sheet.grid[r]
+        name = parse_text(row[cols[labels.T_TAHAP]])
+        if name is None or _label_key(name) == _label_key(labels.T_PERKADA):
+            continue
+        raw_status = parse_text(row[cols[labels.T_STATUS]])
+        status = statuses.get(raw_status.casefold()) if raw_status else None
+        if raw_status and status is None:
+            ref = f"{_col(cols[labels.T_STATUS])}{r + 1}"
+            _note(ctx, "galat", "isian_tidak_valid",
+                  f"Sel {ref}: status '{raw_status}' tidak dikenal; pilih "
+                  f"{', '.join(labels.TAHAP_STATUS)}.", sheet.name, ref, raw_status)
+        when: date | None = None
+        c = cols.get(labels.T_TANGGAL)
+        if c is not None and row[c] != "":
+            parsed, error = parse_date(row[c])
+            if error is not None:
+                ref = f"{_col(c)}{r + 1}"
+                _note(ctx, "galat", "tanggal_tidak_valid", f"Sel {ref}: {error}", sheet.name,
+                      ref, row[c])
+            when = parsed
+        stages.append(Stage(name, status, when))
+    return tuple(stages), perkada
 
 
 # --- Harga Satuan and Anggaran -------------------------------------------------------------
@@ -436,21 +551,29 @@ def _budgets(ctx: _Ctx, sheet: _Sheet | None, cat: Catalogue) -> dict[str, Budge
         code = (parse_text(row[cols[labels.A_LAYANAN]]) or "").upper()
         if not code:
             continue
-        if code not in codes:
-            _note(ctx, "peringatan", "kode_tidak_dikenal",
-                  f"Baris {r + 1}: kode layanan '{code}' tidak dikenal; baris diabaikan.",
-                  sheet.name, f"A{r + 1}")
-            continue
-        if code in out:
-            _note(ctx, "galat", "anggaran_ganda",
-                  f"Baris {r + 1}: anggaran {code} sudah ada di baris sebelumnya; yang "
-                  "dipakai baris pertama.", sheet.name, f"A{r + 1}")
+        if not _new_service_row(ctx, sheet, r, code, codes, out, "anggaran", "galat"):
             continue
         alokasi = _number(ctx, sheet, row, r, cols[labels.A_ALOKASI], parse_rupiah) or 0
         real = [_number(ctx, sheet, row, r, cols.get(label), parse_rupiah) or 0
                 for label in labels.A_REALISASI]
         out[code] = Budget(code, alokasi, (real[0], real[1], real[2], real[3]))
     return out
+
+
+def _new_service_row(ctx: _Ctx, sheet: _Sheet, r: int, code: str, codes: Collection[str],
+                     seen: Collection[str], what: str, repeated: Severity) -> bool:
+    """A row keyed by service code: an unknown or repeated code is reported and skipped."""
+    if code not in codes:
+        _note(ctx, "peringatan", "kode_tidak_dikenal",
+              f"Baris {r + 1}: kode layanan '{code}' tidak dikenal; baris diabaikan.",
+              sheet.name, f"A{r + 1}")
+        return False
+    if code in seen:
+        _note(ctx, repeated, f"{what}_ganda",
+              f"Baris {r + 1}: {what} {code} sudah ada di baris sebelumnya; yang "
+              "dipakai baris pertama.", sheet.name, f"A{r + 1}")
+        return False
+    return True
 
 
 def _number(ctx: _Ctx, sheet: _Sheet, row: list[object], r: int, c: int | None,
@@ -527,11 +650,22 @@ def _merged(ctx: _Ctx, sheet: _Sheet, header_row: int) -> None:
 
 # --- service sheets -------------------------------------------------------------------------
 
-def _service(ctx: _Ctx, sheet: _Sheet, service: Service, items: list[Item]) -> ServiceRows:
+def _service(ctx: _Ctx, sheet: _Sheet, service: Service, items: list[Item],
+             optional: Sequence[Item] = (), switched_on: Sequence[str] = ()) -> ServiceRows:
+    """One service sheet; an optional item is read when its column is there (SPEC 10)."""
+    wanted = labels.data_headers([i.label for i in items], service.bencana)
+    head = _header(ctx, sheet, [*wanted, *(i.label for i in optional)], SERVICE_KEYS)
+    _missing_columns(ctx, sheet, head, wanted)
+    for item in optional:
+        if item.kode in switched_on and item.label not in head.columns:
+            _note(ctx, "peringatan", "kolom_hilang",
+                  f"Item {item.label} diaktifkan di sheet {labels.KONFIGURASI}, tetapi kolom "
+                  f"'{item.label}' tidak ada di baris judul (baris {head.row + 1}); item ini "
+                  "tidak dihitung. Buat templat baru dengan item opsional atau tambahkan "
+                  "kolomnya sebelum kolom Keterangan.", sheet.name, f"A{head.row + 1}")
+    items = [*items, *(i for i in optional if i.label in head.columns)]
     item_labels = [i.label for i in items]
     wanted = labels.data_headers(item_labels, service.bencana)
-    head = _header(ctx, sheet, wanted, SERVICE_KEYS)
-    _missing_columns(ctx, sheet, head, wanted)
     cols = head.columns
     body, rows = _data_rows(sheet.grid, head.row, cols.get(labels.D_NO, -1),
                             cols[labels.D_NAMA])
@@ -648,15 +782,34 @@ def _parse_weight(raw: object) -> tuple[Decimal | None, str | None]:
 
 
 def _parse_zero_rule(raw: object) -> tuple[ZeroTargetRule | None, str | None]:
+    return _parse_choice(raw, labels.TANPA_SASARAN_TEXT)  # type: ignore[return-value]
+
+
+def _parse_quality_mode(raw: object) -> tuple[QualityMode | None, str | None]:
+    return _parse_choice(raw, labels.PERSEN_MUTU_TEXT)  # type: ignore[return-value]
+
+
+_YES_NO = {"ya": labels.YA, "tidak": labels.TIDAK}
+
+
+def _parse_yes_no(raw: object) -> tuple[bool | None, str | None]:
+    if isinstance(raw, bool):
+        return raw, None
+    value, error = _parse_choice(raw, _YES_NO)
+    return (None if value is None else value == "ya"), error
+
+
+def _parse_choice(raw: object, choices: dict[str, str]) -> tuple[str | None, str | None]:
+    """One of a fixed set of values, by its code or its shown text, any case."""
     text = parse_text(raw)
     if text is None:
         return None, None
     key = _label_key(text)
-    for rule, shown in labels.TANPA_SASARAN_TEXT.items():
-        if key in (_label_key(rule), _label_key(shown)):
-            return rule, None  # type: ignore[return-value]
-    choices = " atau ".join(f"'{t}'" for t in labels.TANPA_SASARAN_TEXT.values())
-    return None, f"Nilai '{display_value(raw)}' tidak dikenal; pilih {choices}."
+    for code, shown in choices.items():
+        if key in (_label_key(code), _label_key(shown)):
+            return code, None
+    listed = " atau ".join(f"'{t}'" for t in choices.values())
+    return None, f"Nilai '{display_value(raw)}' tidak dikenal; pilih {listed}."
 
 
 def _label_values(grid: Grid, wanted: Sequence[str]) -> dict[str, tuple[object, int]]:

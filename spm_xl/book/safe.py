@@ -366,6 +366,12 @@ def _check_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, name: 
             rows, cols = max(rows, extent[0]), max(cols, extent[1])
     budget.cells += rows * cols
     budget.string_bytes += scan.string_bytes
+    check_sheet_size(sheet, name, rows, cols)
+
+
+def check_sheet_size(sheet: str, name: str, rows: int, cols: int) -> None:
+    """Refuse a sheet used up to ``rows`` x ``cols``: the file's limit, shared by the Excel
+    buttons (a stray value in row 1,048,576 is millions of cells through COM too)."""
     if rows > MAX_SHEET_ROWS or rows * cols > MAX_SHEET_CELLS:
         raise UnusableWorkbook(
             f"Sheet '{sheet}' di berkas '{name}' memakai sel sampai baris {rows} kolom "
@@ -540,15 +546,20 @@ def excel_error_cells(path: Path, sheets: Collection[str]
     Returns sheet -> (up to ``MAX_ERROR_CELLS`` of (cell, error text) in file order, the
     number of error cells). Call after ``check_container``: the file is known to be sound.
     """
-    wanted = {" ".join(n.split()).casefold() for n in sheets}
+    wanted = {sheet_key(n) for n in sheets}
     out: dict[str, tuple[list[tuple[str, str]], int]] = {}
     with zipfile.ZipFile(path) as zf:
         for sheet, info in _worksheet_parts(zf, path.name):
-            if " ".join(sheet.split()).casefold() in wanted:
+            if sheet_key(sheet) in wanted:
                 found = _scan_errors(zf, info, path.name)
                 if found:
                     out[sheet] = (list(found.items())[:MAX_ERROR_CELLS], len(found))
     return out
+
+
+def sheet_key(name: str) -> str:
+    """A sheet name as the error lookup matches it: case and runs of spaces ignored."""
+    return " ".join(name.split()).casefold()
 
 
 def _scan_errors(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> dict[str, str]:

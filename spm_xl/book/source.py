@@ -2,7 +2,7 @@
 
 The reader (``book.reader``) never touches a workbook library itself; it asks a
 ``SheetSource`` for sheet names, cell grids and merged areas, so the CLI (python-calamine
-over the file) and the Excel buttons (xlwings over the live workbook, ``workbook.source``)
+over the file) and the Excel buttons (xlwings over the live workbook, ``spm_xl_excel.source``)
 run exactly the same reading, checks and engine.
 
 Cell values follow python-calamine's conventions, which every implementation must match

@@ -84,12 +84,14 @@ class Fill:
 
 
 def build_template(path: Path, *, level: Level, kode: str | None, tahun: int,
-                   fmt: TemplateFormat, fill: Fill | None = None) -> Path:
+                   fmt: TemplateFormat, fill: Fill | None = None,
+                   item_opsional: bool = False) -> Path:
     """Write a blank template to ``path`` (atomically) and return it.
 
     ``kode`` None leaves Kode Wilayah for the admin to fill in. ``fmt`` must match the file
     extension: Excel refuses a macro workbook named .xlsx and the other way round. ``fill``
-    pre-fills data (demo and benchmarks only; a real template is blank).
+    pre-fills data (demo and benchmarks only; a real template is blank). ``item_opsional``
+    switches the optional K1-K4 items on in Konfigurasi and adds their columns.
     """
     if path.suffix.lower() != f".{fmt}":
         raise ValueError(f"nama berkas {path.name} harus berakhiran .{fmt}")
@@ -100,7 +102,7 @@ def build_template(path: Path, *, level: Level, kode: str | None, tahun: int,
     handle, tmp_name = tempfile.mkstemp(prefix=".spm-xl-", suffix=path.suffix, dir=path.parent)
     os.close(handle)
     try:
-        _write(Path(tmp_name), catalogue, level, kode, tahun, vba, fill or Fill())
+        _write(Path(tmp_name), catalogue, level, kode, tahun, vba, fill or Fill(), item_opsional)
         os.chmod(tmp_name, 0o666 & ~_umask())  # mkstemp makes it private; a template is not
         os.replace(tmp_name, path)
     except BaseException:
@@ -110,7 +112,7 @@ def build_template(path: Path, *, level: Level, kode: str | None, tahun: int,
 
 
 def _sheet_count(catalogue: Catalogue, level: Level) -> int:
-    return 5 + len(catalogue.services(level)) + len(labels.OUTPUT_SHEETS)
+    return 7 + len(catalogue.services(level)) + len(labels.OUTPUT_SHEETS)
 
 
 def _umask() -> int:
@@ -120,7 +122,7 @@ def _umask() -> int:
 
 
 def _write(path: Path, catalogue: Catalogue, level: Level, kode: str | None, tahun: int,
-           vba: bytes | None, fill: Fill) -> None:
+           vba: bytes | None, fill: Fill, optional: bool = False) -> None:
     book = new_workbook(str(path))
     _properties(book, catalogue, level, tahun)
     if vba is not None:
@@ -128,11 +130,13 @@ def _write(path: Path, catalogue: Catalogue, level: Level, kode: str | None, tah
     macros = vba is not None
     _petunjuk(book, catalogue, level, tahun, macros)
     _identitas(book, catalogue, level, kode, tahun, macros, fill)
-    _harga(book, catalogue, level, fill)
+    _harga(book, catalogue, level, fill, optional)
     _anggaran(book, catalogue, level, fill)
-    _konfigurasi(book, catalogue, fill)
+    _konfigurasi(book, catalogue, level, optional, fill)
     for service in catalogue.services(level):
-        _service_sheet(book, catalogue, service, fill)
+        _service_sheet(book, catalogue, service, fill, optional)
+    _permasalahan(book, catalogue, level)
+    _tahapan(book)
     for name in labels.OUTPUT_SHEETS:
         _output_sheet(book, name)
     if vba is not None and len(book.worksheets()) != _sheet_count(catalogue, level):
@@ -286,7 +290,8 @@ def _table_header(book: Workbook, sheet: Worksheet, headers: list[str] | tuple[s
     _page(sheet, landscape=True, header_rows=row + 1)
 
 
-def _harga(book: Workbook, catalogue: Catalogue, level: Level, fill: Fill) -> None:
+def _harga(book: Workbook, catalogue: Catalogue, level: Level, fill: Fill,
+           optional: bool = False) -> None:
     sheet = book.add_worksheet(labels.HARGA)
     sheet.set_tab_color(TAB_INPUT)
     _table_header(book, sheet, labels.HARGA_HEADERS)
@@ -295,7 +300,7 @@ def _harga(book: Workbook, catalogue: Catalogue, level: Level, fill: Fill) -> No
     f = styles.fmt
     row = 1
     for service in catalogue.services(level):
-        for item in catalogue.items(service.kode):
+        for item in catalogue.items(service.kode, optional):
             sheet.write_string(row, 0, service.kode)
             sheet.write_string(row, 1, item.kode)
             sheet.write_string(row, 2, item.label)
@@ -337,7 +342,8 @@ def _anggaran(book: Workbook, catalogue: Catalogue, level: Level, fill: Fill) ->
     sheet.protect("", PROTECTION)
 
 
-def _konfigurasi(book: Workbook, catalogue: Catalogue, fill: Fill) -> None:
+def _konfigurasi(book: Workbook, catalogue: Catalogue, level: Level, optional: bool,
+                 fill: Fill) -> None:
     sheet = book.add_worksheet(labels.KONFIGURASI)
     sheet.set_tab_color(TAB_INPUT)
     _page(sheet, landscape=True)
@@ -348,21 +354,38 @@ def _konfigurasi(book: Workbook, catalogue: Catalogue, fill: Fill) -> None:
     sheet.write_string(0, 0, "Konfigurasi Perhitungan", f(book, "judul"))
     sheet.write_string(1, 0, "Nilai bawaan menurut katalog. Lembar ini dilindungi tanpa kata "
                        "sandi: ubah hanya bila daerah menetapkan nilai lain.", f(book, "catatan"))
-    settings: list[tuple[str, int | float | str, str]] = [
+    unchecked = f" ({catalogue.catatan_bawaan})" if catalogue.catatan_bawaan else ""
+    yes_no = {True: labels.YA, False: labels.TIDAK}
+    settings: list[tuple[str, int | float | str, str, list[str] | None]] = [
         (labels.K_BOBOT_PENERIMA, _number(catalogue.bobot.penerima),
-         "bobot persen penerima terlayani dalam indeks (jumlah kedua bobot = 1)"),
+         "bobot persen penerima terlayani dalam indeks (jumlah kedua bobot = 1)" + unchecked,
+         None),
         (labels.K_BOBOT_MUTU, _number(catalogue.bobot.mutu),
-         "bobot persen mutu barang/jasa terpenuhi dalam indeks"),
+         "bobot persen mutu barang/jasa terpenuhi dalam indeks" + unchecked, None),
         *[(labels.K_AMBANG_PREFIX + step.label, _number(step.min),
-           f"indeks minimal untuk kategori {step.label}") for step in catalogue.kategori],
+           f"indeks minimal untuk kategori {step.label}"
+           + (" (Tuntas Paripurna hanya bila indeks tepat 100, tanpa pembulatan)"
+              if step.min == 100 else ""), None) for step in catalogue.kategori],
         (labels.K_TANPA_SASARAN, labels.TANPA_SASARAN_TEXT[catalogue.tanpa_sasaran],
-         "layanan tanpa sasaran (Y = 0): dikecualikan dari rata-rata daerah atau dihitung 100"),
+         "layanan tanpa sasaran (Y = 0): dikecualikan dari rata-rata daerah atau dihitung 100"
+         + unchecked, list(labels.TANPA_SASARAN_TEXT.values())),
         (labels.K_AMBANG_BENCANA, catalogue.ambang_bencana,
-         "jumlah korban per kejadian yang masih menjadi kewenangan kabupaten/kota"),
+         "jumlah korban per kejadian yang masih menjadi kewenangan kabupaten/kota" + unchecked,
+         None),
+        (labels.K_PERSEN_MUTU, labels.PERSEN_MUTU_TEXT[catalogue.persen_mutu],
+         "persen mutu: gabungan seluruh pasangan penerima x item, atau rata-rata persen "
+         "tiap item" + unchecked, list(labels.PERSEN_MUTU_TEXT.values())),
+        (labels.K_BATAS_100, yes_no[catalogue.batas_100],
+         "persen mutu tiap item paling tinggi 100" + unchecked, [labels.YA, labels.TIDAK]),
     ]
+    if level == "kabkota":
+        settings += [(label, yes_no[optional],
+                      "item opsional K1-K4 (subkegiatan anggaran); Ya menambah kolomnya pada "
+                      "templat baru (spm-xl templat --item-opsional)", [labels.YA, labels.TIDAK])
+                     for label in labels.K_ITEM_OPSIONAL.values()]
     first = 3
-    for offset, (label, value, note) in enumerate(settings):
-        row = first + offset
+    row = first
+    for label, value, note, choices in settings:
         sheet.write_string(row, 0, label, f(book, "label"))
         value = fill.konfigurasi.get(label, value)
         if isinstance(value, str):
@@ -370,18 +393,86 @@ def _konfigurasi(book: Workbook, catalogue: Catalogue, fill: Fill) -> None:
         else:
             sheet.write_number(row, 1, value)
         sheet.write_string(row, 2, note, f(book, "catatan"))
-    rule_row = first + len(settings) - 2
-    sheet.data_validation(rule_row, 1, rule_row, 1, {
-        "validate": "list", "source": list(labels.TANPA_SASARAN_TEXT.values()),
-        "error_title": labels.K_TANPA_SASARAN,
-        "error_message": "Pilih salah satu nilai dari daftar."})
+        if choices:
+            sheet.data_validation(row, 1, row, 1, {
+                "validate": "list", "source": choices, "error_title": label[:32],
+                "error_message": "Pilih salah satu nilai dari daftar."})
+        row += 1
+    row += 1
+    sheet.write_string(row, 0, "Aturan hari permakanan (catatan, bukan pengaturan: standar "
+                       f"diisi di sheet {labels.HARGA})", f(book, "subjudul"))
+    row += 1
+    for service in catalogue.services(level):
+        rule = catalogue.aturan_permakanan.get(service.kode)
+        if rule is None:
+            continue
+        sheet.write_string(row, 0, labels.K_PERMAKANAN_PREFIX + service.kode, f(book, "label"))
+        sheet.write_string(row, 1, f"{_number(rule.hari)} hari ({MEAL_RULE_TEXT[rule.jenis]})")
+        sheet.write_string(row, 2, rule.catatan, f(book, "catatan"))
+        row += 1
     sheet.protect("", PROTECTION)
 
 
-def _service_sheet(book: Workbook, catalogue: Catalogue, service: Service, fill: Fill) -> None:
+MEAL_RULE_TEXT = {"maksimum": "paling lama", "minimum": "paling sedikit",
+                  "pilihan_daerah": "pilihan daerah", "belum_diverifikasi": "belum diverifikasi"}
+
+
+def _permasalahan(book: Workbook, catalogue: Catalogue, level: Level) -> None:
+    """Per service: problems, solutions and support needed (e-SPM report part D)."""
+    sheet = book.add_worksheet(labels.PERMASALAHAN)
+    sheet.set_tab_color(TAB_INPUT)
+    headers = [*labels.PERMASALAHAN_HEADERS, "Jenis Pelayanan Dasar"]
+    _table_header(book, sheet, headers)
+    sheet.set_column(0, 0, 12)
+    sheet.set_column(1, 3, 45, styles.fmt(book, "input", "wrap"))
+    sheet.set_column(4, 4, 60)
+    for row, service in enumerate(catalogue.services(level), start=1):
+        sheet.write_string(row, 0, service.kode)
+        sheet.write_string(row, 4, service.nama, styles.fmt(book, "catatan"))
+    _own_columns(book, sheet, len(headers))
+    sheet.protect("", PROTECTION)
+
+
+def _tahapan(book: Workbook) -> None:
+    """The four stages with status and date, and the Perkada rencana aksi (part E)."""
+    sheet = book.add_worksheet(labels.TAHAPAN)
+    sheet.set_tab_color(TAB_INPUT)
+    _table_header(book, sheet, labels.TAHAPAN_HEADERS)
+    sheet.set_column(0, 0, 50)
+    sheet.set_column(1, 1, 14, styles.fmt(book, "input"))
+    sheet.set_column(2, 2, 14, styles.fmt(book, "input", "tanggal"))
+    last = len(labels.TAHAP_NAMES)
+    for row, name in enumerate(labels.TAHAP_NAMES, start=1):
+        sheet.write_string(row, 0, name, styles.fmt(book, "label"))
+    sheet.data_validation(1, 1, last, 1, {
+        "validate": "list", "source": list(labels.TAHAP_STATUS),
+        "input_title": labels.T_STATUS, "input_message": "Pilih Belum, Proses atau Selesai.",
+        "error_type": "warning", "error_title": labels.T_STATUS,
+        "error_message": "Nilai yang dianjurkan: Belum, Proses, Selesai."})
+    sheet.data_validation(1, 2, last, 2, {
+        "validate": "date", "criteria": "between", "minimum": datetime(2018, 1, 1),
+        "maximum": datetime(2100, 12, 31), "error_type": "warning",
+        "error_title": labels.T_TANGGAL, "input_title": labels.T_TANGGAL,
+        "input_message": "Tanggal status terakhir, misalnya 31/03/2026.",
+        "error_message": "Bukan tanggal yang dikenali. Ketik hari/bulan/tahun."})
+    perkada = last + 2
+    sheet.write_string(perkada, 0, labels.T_PERKADA, styles.fmt(book, "label"))
+    sheet.write_blank(perkada, 1, None, styles.fmt(book, "isian", "input"))
+    sheet.data_validation(perkada, 1, perkada, 1, {
+        "validate": "list", "source": [labels.YA, labels.TIDAK],
+        "input_title": "Perkada rencana aksi",
+        "input_message": "Ya bila Peraturan Kepala Daerah tentang rencana aksi SPM sudah ada.",
+        "error_type": "warning", "error_title": "Perkada rencana aksi",
+        "error_message": "Pilih Ya atau Tidak."})
+    _own_columns(book, sheet, len(labels.TAHAPAN_HEADERS))
+    sheet.protect("", PROTECTION)
+
+
+def _service_sheet(book: Workbook, catalogue: Catalogue, service: Service, fill: Fill,
+                   optional: bool = False) -> None:
     sheet = book.add_worksheet(service.sheet)
     sheet.set_tab_color(TAB_INPUT)
-    items = catalogue.items(service.kode)
+    items = catalogue.items(service.kode, optional)
     headers = labels.data_headers([i.label for i in items], service.bencana)
     top = fill.title_rows
     for row in range(top):
@@ -429,8 +520,12 @@ def _service_sheet(book: Workbook, catalogue: Catalogue, service: Service, fill:
 
 
 def _own_columns(book: Workbook, sheet: Worksheet, first: int) -> None:
-    """Columns right of a table are the admin's own (Petunjuk says so): left unlocked."""
-    sheet.set_column(first, 16_383, None, styles.fmt(book, "input"))
+    """Columns right of a table are the admin's own (Petunjuk says so): left unlocked.
+
+    A bounded band: a column format widens the sheet's ``<dimension>`` in XlsxWriter's output,
+    and a band out to XFD makes a filled sheet look like millions of cells to safe.py's check.
+    """
+    sheet.set_column(first, first + labels.OWN_COLUMNS - 1, None, styles.fmt(book, "input"))
 
 
 def _fill_rows(book: Workbook, sheet: Worksheet, headers: list[str], first: int,

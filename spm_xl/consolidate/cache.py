@@ -35,15 +35,15 @@ from ..engine import RegionResult
 from ..finding_kinds import describe
 from ..findings import Finding
 from ..keterisian import Keterisian
-from ..records import Identity
+from ..records import Identity, Settings
 from ..regions import PROVINCE_CODE
-from .model import FileReport, PersonKeys, Source
+from .model import FileReport, NarrativeFilled, PersonKeys, Source
 from .pseudonym import DIGEST_BYTES, existing_key
 
 CACHE_ENV = "SPM_XL_CACHE"  # a folder to use instead of the user's cache folder
 LIMIT_ENV = "SPM_XL_CACHE_MB"  # the size bound in MB
 LIMIT_MB = 1024
-FORMAT = 2
+FORMAT = 3  # 3: the district's Konfigurasi and whether D/E were filled (#11)
 SUFFIX = ".npz"
 
 
@@ -222,6 +222,7 @@ def _encode(target: Path, report: FileReport, key: bytes) -> None:
         "findings": [[f.tingkat, f.kode, f.sheet, f.sel] for f in report.findings],
         "rows": report.rows, "sheets": [[k.kode, k.sheet] for k in report.keys],
         "keterisian": _plain(report.keterisian),
+        "settings": _plain(report.settings), "narasi": _plain(report.narasi),
     }
     arrays: dict[str, Any] = {"meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)}
     for i, k in enumerate(report.keys):
@@ -259,7 +260,9 @@ def _decode(entry: Path, source: Source) -> FileReport | None:
     rows_per = {_text(k): _int(v) for k, v in meta["rows"].items()}
     score = _build(Keterisian | None, meta["keterisian"])
     return FileReport(source, identity, _build(RegionResult, meta["result"]), findings,
-                      rows_per, keys, keterisian=score)
+                      rows_per, keys, keterisian=score,
+                      settings=_build(Settings | None, meta["settings"]),
+                      narasi=_build(NarrativeFilled | None, meta["narasi"]))
 
 
 # --- a strict codec for the frozen result dataclasses ----------------------------------------
@@ -304,6 +307,10 @@ def _build(tp: Any, raw: Any) -> Any:
         return Fraction(_text(raw))
     if tp is Decimal:
         return Decimal(_text(raw))
+    if tp is bool:
+        if type(raw) is not bool:
+            raise ValueError("expected true or false")
+        return raw
     if tp is int:
         return _int(raw)
     if tp is str:

@@ -19,7 +19,7 @@ import numpy.typing as npt
 from ..engine import RegionResult
 from ..findings import Finding
 from ..keterisian import Keterisian
-from ..records import Identity
+from ..records import Identity, Narrative, Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +50,19 @@ class PersonKeys:
     lahir: list[date | None] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class NarrativeFilled:
+    """Whether sheets Permasalahan and Tahapan were filled: all the province sees of them
+    (their free text may name people). None: the sheet is absent (template 1.0)."""
+    permasalahan: bool | None
+    tahapan: bool | None
+
+    @classmethod
+    def of(cls, narasi: Narrative) -> NarrativeFilled:
+        return cls(narasi.permasalahan_terisi if narasi.ada_permasalahan else None,
+                   narasi.tahapan_terisi if narasi.ada_tahapan else None)
+
+
 @dataclass(slots=True)
 class FileReport:
     source: Source
@@ -61,6 +74,9 @@ class FileReport:
     keys: list[PersonKeys] = field(default_factory=list)
     #: why the file cannot be used at all (UnusableWorkbook's message), in Indonesian
     error: str | None = None
+    #: the file's own Konfigurasi: its categories were judged on its own ladder
+    settings: Settings | None = None
+    narasi: NarrativeFilled | None = None
     #: completeness of what the workbook filled (``spm_xl.keterisian``)
     keterisian: Keterisian | None = None
 

@@ -150,7 +150,8 @@ def sumber(wb: xlsxwriter.Workbook, book: Book) -> None:
             o.Column("Nama Wilayah", "teks", 26), o.Column("Tahun", "teks", 7),
             o.Column("Triwulan", "teks", 8),
             *(o.Column(f"Baris {c}", "bilangan", 8) for c in codes),
-            o.Column("Status", "teks", 70), o.Column(KETERISIAN, "indeks", 11)]
+            o.Column("Status", "teks", 70), o.Column(KETERISIAN, "indeks", 11),
+            o.Column("Permasalahan Diisi", "teks", 12), o.Column("Tahapan Diisi", "teks", 12)]
     status = _statuses(book)
 
     def rows() -> Iterator[list[Value]]:
@@ -165,10 +166,21 @@ def sumber(wb: xlsxwriter.Workbook, book: Book) -> None:
                    labels.QUARTER_ROMAN[ident.triwulan - 1]
                    if ident and 1 <= ident.triwulan <= 4 else None,
                    *(r.rows.get(c) for c in codes), status.get(r.source.path, ""),
-                   keterisian_of(r)]
+                   keterisian_of(r), *filled_text(r)]
 
     long_table(wb, book, SUMBER, "Sumber Data: Berkas yang Diperiksa", cols, rows(),
                empty="Tidak ada berkas.")
+
+
+def filled_text(r: FileReport) -> tuple[str | None, str | None]:
+    """Only whether Permasalahan/Tahapan were filled: their free text stays in the district."""
+    if r.narasi is None:
+        return None, None
+    return _filled(r.narasi.permasalahan), _filled(r.narasi.tahapan)
+
+
+def _filled(value: bool | None) -> str:
+    return "sheet tidak ada" if value is None else "Ya" if value else "Tidak"
 
 
 def _statuses(book: Book) -> dict[str, str]:

@@ -14,7 +14,7 @@ from ..book import outputs as o
 from ..catalogue import load_catalogue
 from ..engine import category, rupiah
 from ..quarters import BELUM
-from ..records import default_settings
+from ..records import Settings
 from ..regions import regions
 from .model import FileReport, is_empty
 from .neutral import file_label
@@ -42,6 +42,8 @@ from .summary import (
     ItemRecap,
     ServiceRecap,
     item_recap,
+    ladder_differs,
+    province_settings,
     province_text,
     ranking,
     result_of,
@@ -92,7 +94,8 @@ def ringkasan(wb: xlsxwriter.Workbook, book: Book) -> None:
             o.Column("Rata-rata Indeks Daerah", "indeks"), o.Column("Kategori", "teks"),
             o.Column("Kebutuhan Biaya (Rp)", "rupiah"), o.Column("Sisa (Rp)", "rupiah"))
     row = o.write_header(ws, wb, row, cols)
-    t = totals(g.districts, q)
+    ladder = province_settings(g.own)
+    t = totals(g.districts, q, ladder)
     row = o.write_row(ws, wb, row, cols, [
         f"Kab/kota (K1-K5), {t.kabkota} daerah", t.sasaran, t.terlayani,
         share_or(t.persen_gabungan), share_or(t.rata_indeks), t.kategori or "-",
@@ -112,8 +115,9 @@ def ringkasan(wb: xlsxwriter.Workbook, book: Book) -> None:
     notes = (
         "% Penerima Gabungan = jumlah terlayani seluruh daerah dibagi jumlah sasaran seluruh "
         "daerah (ΣX/ΣY).",
-        "Rata-rata Indeks Daerah = rata-rata sederhana indeks daerah kab/kota (setiap kab/kota "
-        "berbobot sama); kategori mengikuti tangga kategori bawaan.",
+        "Rata-rata Indeks Daerah = rata-rata sederhana Indeks SPM Bidang Sosial kab/kota "
+        "(setiap kab/kota berbobot sama).",
+        ladder_note(g.districts, g.own),
         "Semua angka dihitung ulang dari baris penerima; angka yang tersimpan di buku kerja "
         "kab/kota tidak dipakai.",
     )
@@ -125,6 +129,26 @@ def ringkasan(wb: xlsxwriter.Workbook, book: Book) -> None:
         ringkasan_section(wb, ws, row, book.sebelumnya, g.period,
                           g.province.kode if g.province else None,
                           (t.persen_gabungan, t.rata_indeks))
+
+
+def ladder_text(report: FileReport, province: Settings) -> str:
+    """Which category ladder a region's own figures were judged on (SPEC 10)."""
+    if report.settings is None or not ladder_differs(report, province):
+        return "sama dengan tangga provinsi"
+    return f"Konfigurasi sendiri: {report.settings.ladder_text()}"
+
+
+def ladder_note(districts: list[FileReport], own: FileReport | None) -> str:
+    """The Ringkasan note: which ladder the province-wide category and each district used."""
+    source = "Konfigurasi buku kerja provinsi" if own is not None and own.settings else \
+        "tangga kategori bawaan"
+    differ = [region(r) for r in districts if ladder_differs(r, province_settings(own))]
+    text = (f"Kategori angka seluruh provinsi memakai {source}; kategori tiap kab/kota memakai "
+            "tangga di Konfigurasi kab/kota itu sendiri.")
+    if differ:
+        text += (f" Tangga berbeda dari provinsi ({len(differ)} kab/kota): "
+                 f"{', '.join(differ)}; lihat kolom Tangga Kategori di {REKAP_KABKOTA}.")
+    return text
 
 
 # --- Rekap Kab/Kota ------------------------------------------------------------------------
@@ -147,11 +171,13 @@ def rekap_kabkota(wb: xlsxwriter.Workbook, book: Book) -> None:
             o.Column("Kebutuhan Biaya (Rp)", "rupiah", 17),
             o.Column(f"Indeks Daerah {tw}", "indeks", 10),
             o.Column(f"Kategori Daerah {tw}", "teks", 16), o.Column("Berkas", "teks", 30),
-            o.Column(KETERISIAN, "indeks", 11), *previous_columns(book))
+            o.Column(KETERISIAN, "indeks", 11), *previous_columns(book),
+            o.Column("Tangga Kategori", "teks", 30))
     ws = begin(wb, REKAP_KABKOTA, "Rekap Capaian per Kab/Kota dan Layanan", book,
                [c.width for c in cols])
     row = o.write_header(ws, wb, HEAD, cols)
     ws.freeze_panes(row, 3)
+    province = province_settings(book.gate.own)
     entries: list[tuple[int | str, FileReport]] = [
         (r.peringkat if r.peringkat else "-", r.report)
         for r in ranking(book.gate.districts, q)]
@@ -167,7 +193,8 @@ def rekap_kabkota(wb: xlsxwriter.Workbook, book: Book) -> None:
             share_or(o.share(x, y)), None, KOSONG if is_empty(report) else None,
             result.biaya, share_or(result.indeks_daerah[q - 1]),
             result.kategori_daerah[q - 1] or o.TIDAK_ADA_SASARAN, file_label(report),
-            keterisian_of(report), *previous_values(book, report, q)], total=True)
+            keterisian_of(report), *previous_values(book, report, q),
+            ladder_text(report, province)], total=True)
         for s in result.layanan:
             a = s.capaian
             row = o.write_row(ws, wb, row, cols, [
@@ -176,13 +203,13 @@ def rekap_kabkota(wb: xlsxwriter.Workbook, book: Book) -> None:
                 share_or(a.indeks[q - 1]), a.kategori[q - 1] or o.TIDAK_ADA_SASARAN,
                 s.kebutuhan.biaya, share_or(result.indeks_daerah[q - 1]),
                 result.kategori_daerah[q - 1] or o.TIDAK_ADA_SASARAN, None, None,
-                *[None] * len(previous_columns(book))])
+                *[None] * len(previous_columns(book)), None])
     for st in status_board(book.gate):  # who is not in the ranking, and why
         if st.status != DIPAKAI and st.status != KOSONG:
             row = o.write_row(ws, wb, row, cols, [
                 "-", st.kode, st.nama, None, st.status, None, None, None, None, None, None,
                 None, None, ", ".join(st.berkas) or None, None,
-                *[None] * len(previous_columns(book))])
+                *[None] * len(previous_columns(book)), None])
     if row > HEAD + 1:
         ws.autofilter(HEAD, 0, row - 1, len(cols) - 1)
     else:
@@ -213,7 +240,8 @@ def rekap_layanan(wb: xlsxwriter.Workbook, book: Book) -> None:
         row = o.write_row(ws, wb, row, cols, [
             s.kode, service_name(s.kode), s.daerah, s.sasaran, s.terlayani[q - 1],
             share_or(s.persen_gabungan[q - 1]), share_or(mean),
-            category(mean, default_settings()) or o.TIDAK_ADA_SASARAN, s.biaya, s.sisa])
+            category(mean, province_settings(book.gate.own)) or o.TIDAK_ADA_SASARAN, s.biaya,
+            s.sisa])
     if recap:
         last = row - 1
         row = o.write_row(ws, wb, row, cols, [

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..engine import ItemNeed, RegionResult, category, mean_present
 from ..quarters import reported_only
-from ..records import default_settings
+from ..records import Settings, default_settings
 from ..report import envelope, pct, region_json
 from .inputs import Gate, ProvinceChoice
 from .model import FileReport, is_empty
@@ -130,13 +130,25 @@ def item_recap(reports: list[FileReport]) -> list[ItemRecap]:
             for (code, item), parts in acc.items()]
 
 
-def totals(districts: list[FileReport], quarter: int) -> Totals:
+def province_settings(own: FileReport | None) -> Settings:
+    """The ladder for province-wide figures: the province's own Konfigurasi, else the default."""
+    return own.settings if own is not None and own.settings is not None else default_settings()
+
+
+def ladder_differs(r: FileReport, province: Settings) -> bool:
+    """Whether a district's categories were judged on another ladder than the province's."""
+    return r.settings is not None and r.settings.kategori != province.kategori
+
+
+def totals(districts: list[FileReport], quarter: int,
+           settings: Settings | None = None) -> Totals:
+    """Province-wide figures; the category of the mean index on the province's ladder."""
     q = quarter - 1
     y = sum(s.capaian.sasaran for r in districts for s in result_of(r).layanan)
     x = sum(s.capaian.terlayani[q] for r in districts for s in result_of(r).layanan)
     mean = mean_present([result_of(r).indeks_daerah[q] for r in districts])
     return Totals(len(districts), y, x, Fraction(100 * x, y) if y else None, mean,
-                  category(mean, default_settings()),
+                  category(mean, settings or default_settings()),
                   sum(result_of(r).biaya for r in districts),
                   sum(result_of(r).sisa for r in districts))
 
@@ -145,12 +157,19 @@ def consolidation_json(g: Gate, duplicate_persons: int) -> dict[str, Any]:
     """The ``konsolidasi --json`` document of SPEC 4: no name and no NIK in it."""
     from .neutral import code_label, file_label, reason, region_label
 
+    province = province_settings(g.own)
+
     def region(r: FileReport) -> dict[str, Any]:
         assert r.identity is not None and r.result is not None
         doc = region_json(r.identity, r.result, r.findings)
         doc["wilayah"] = {**doc["wilayah"], "kode": code_label(r.identity.kode),
                           "nama": region_label(r.identity.kode)}
-        return {**doc, "berkas": file_label(r)}
+        doc["berkas"] = file_label(r)
+        if r.narasi is not None:  # whether D and E were filled, never their text
+            doc["laporan"] = {"permasalahan_terisi": r.narasi.permasalahan,
+                              "tahapan_terisi": r.narasi.tahapan}
+        doc["tangga_kategori"] = ("sendiri" if ladder_differs(r, province) else "provinsi")
+        return doc
 
     recap = service_recap([*g.districts, *([g.own] if g.own else [])])
     q = g.period[1] if g.period else 4

@@ -29,7 +29,7 @@ from ..findings import UnusableWorkbook, sort_findings
 from ..nik import clean, sixteen_digits
 from ..records import ServiceRows
 from .cache import file_sha256, safe_findings, seal_report
-from .model import FileReport, PersonKeys, Source
+from .model import FileReport, NarrativeFilled, PersonKeys, Source
 from .pseudonym import DIGEST_BYTES, identity_digest, identity_key
 
 #: called after each file with its report and the number of files
@@ -102,7 +102,8 @@ def _evaluate(path: Path, source: Source, personal: bool) -> FileReport:
     keys = [person_keys(s, personal) for s in data.services.values()]
     found = sort_findings([*ev.findings, *extra])
     return FileReport(source, data.identity, ev.result, safe_findings(found), rows, keys,
-                      keterisian=keterisian(data, ev.result, found))
+                      keterisian=keterisian(data, ev.result, found), settings=data.settings,
+                      narasi=NarrativeFilled.of(data.narasi))
 
 
 def person_keys(rows: ServiceRows, personal: bool) -> PersonKeys:

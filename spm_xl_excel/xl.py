@@ -10,6 +10,7 @@ the README, "Excel integration (checked only on paper)").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,15 +20,20 @@ import xlwings as xw
 Rgb = tuple[int, int, int]
 CHUNK_ROWS = 5000  # rows per COM transfer when reading a sheet
 
+#: no ``Sheet.name=`` and no ``Sheet.delete``: the buttons never rename or delete a sheet, so
+#: a formula, name or chart on the admin's own sheets pointing into an output sheet keeps working
 CALLS: frozenset[str] = frozenset({
     "Book.caller", "Book.name", "Book.app", "Book.sheets", "Book.activate", "Book.close",
     "App.books", "App.alert", "App.screen_updating", "App.screen_updating=",
+    "App.status_bar=",
     "Books.open",
     "Sheets.__iter__", "Sheets.__getitem__", "Sheets.active", "Sheets.add",
-    "Sheet.name", "Sheet.name=", "Sheet.used_range", "Sheet.range", "Sheet.copy",
-    "Sheet.delete", "Sheet.visible=", "Sheet.activate", "Sheet.clear_contents",
+    "Sheet.name", "Sheet.used_range", "Sheet.range", "Sheet.copy", "Sheet.cells",
+    "Sheet.clear", "Sheet.charts", "Sheet.visible=", "Sheet.activate", "Sheet.clear_contents",
+    "Charts.__len__", "Charts.__iter__", "Chart.delete", "Chart.api",
     "Range.last_cell", "Range.row", "Range.column", "Range.options", "Range.value",
     "Range.value=", "Range.merge_cells", "Range.merge_area", "Range.color", "Range.color=",
+    "Range.copy",
 })
 
 
@@ -54,15 +60,19 @@ def used_extent(book: xw.Book, sheet: str) -> tuple[int, int]:
     return last.row, last.column
 
 
-def values(book: xw.Book, sheet: str, rows: int, cols: int) -> list[list[object]]:
+def values(book: xw.Book, sheet: str, rows: int, cols: int, *,
+           errors_as_text: bool = True) -> list[list[object]]:
     """The values of A1 to (rows, cols), always a list of rows.
 
-    COM gives numbers as float, dates as datetime, an empty cell or an error value
-    (``#N/A``) as None; text stays text, so a NIK typed as text keeps all 16 digits. Large
-    sheets are fetched in chunks of rows (one huge COM transfer can fail for lack of memory).
+    COM gives numbers as float, dates as datetime, an empty cell as None, an error value as
+    its integer code (VT_ERROR); text stays text, so a NIK typed as text keeps all 16 digits.
+    xlwings (``_xlwindows._clean_value_data_element``) turns the seven classic error codes
+    into None, or with ``err_to_str`` into their text (``"#N/A"``); newer ones (``#SPILL!``,
+    ``#CALC!``) stay integers either way. Large sheets are fetched in chunks of rows (one huge
+    COM transfer can fail for lack of memory).
     """
     grid: list[list[object]] = book.sheets[sheet].range((1, 1), (rows, cols)).options(
-        ndim=2, chunksize=CHUNK_ROWS).value
+        ndim=2, chunksize=CHUNK_ROWS, err_to_str=errors_as_text).value
     return grid
 
 
@@ -116,13 +126,31 @@ def replace_values(book: xw.Book, sheet: str, rows: list[list[object]]) -> None:
         target.range((1, 1)).value = rows
 
 
-def rename_sheet(book: xw.Book, sheet: str, new_name: str) -> None:
-    book.sheets[sheet].name = new_name
+def clear_sheet(book: xw.Book, sheet: str) -> None:
+    """Clear a sheet's cells (values, formats, merges); the sheet itself and its charts stay."""
+    book.sheets[sheet].clear()
 
 
-def delete_sheet(book: xw.Book, sheet: str) -> None:
-    """Delete a sheet (xlwings turns Excel's "delete permanently?" prompt off for this)."""
-    book.sheets[sheet].delete()
+def chart_count(book: xw.Book, sheet: str) -> int:
+    return len(book.sheets[sheet].charts)
+
+
+def delete_charts(book: xw.Book, sheet: str) -> None:
+    """Delete every chart on a sheet (used on the temporary rendered book only)."""
+    for chart in list(book.sheets[sheet].charts):
+        chart.delete()
+
+
+def relink_charts(book: xw.Book, sheet: str, other: str) -> None:
+    """Point the charts of ``sheet`` back into ``book``: cells copied from the book ``other``
+    bring its charts along with series referring to ``'[other]Sheet'!$A$1``."""
+    pattern = re.compile(r"(?<=')[^'\[]*\[" + re.escape(other) + r"\]|\[" + re.escape(other)
+                         + r"\]")
+    for chart in book.sheets[sheet].charts:
+        com = chart.api[1]
+        for i in range(1, com.SeriesCollection().Count + 1):
+            series = com.SeriesCollection(i)
+            series.Formula = pattern.sub("", series.Formula)
 
 
 # --- other books ---------------------------------------------------------------------------
@@ -136,6 +164,12 @@ def open_book(book: xw.Book, path: Path) -> xw.Book:
 def copy_sheet(source: xw.Book, sheet: str, target: xw.Book, after: str) -> None:
     """Copy a whole sheet (cells, formats, charts, links) into ``target`` after ``after``."""
     source.sheets[sheet].copy(after=target.sheets[after])
+
+
+def copy_cells(source: xw.Book, sheet: str, target: xw.Book, target_sheet: str) -> None:
+    """Copy every cell of a sheet (values, formulas, formats, merges, links, column widths,
+    row heights, and charts placed over them) onto another sheet, which stays itself."""
+    source.sheets[sheet].cells.copy(target.sheets[target_sheet].cells)
 
 
 def close_book(book: xw.Book) -> None:
@@ -158,6 +192,11 @@ def screen_frozen(book: xw.Book) -> Iterator[None]:
         yield
     finally:
         app.screen_updating = before
+
+
+def status(book: xw.Book, text: str | None) -> None:
+    """Show ``text`` in Excel's status bar; None gives the status bar back to Excel."""
+    book.app.status_bar = text if text is not None else False
 
 
 def alert(book: xw.Book, text: str, title: str, *, critical: bool = False) -> None:

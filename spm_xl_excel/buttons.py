@@ -1,12 +1,13 @@
-"""The two buttons' entry points, called by ``RunPython`` from ``workbook/vba/SpmXl.bas``.
+"""The two buttons' entry points, called by ``RunPython`` from ``spm_xl_excel/vba/SpmXl.bas``.
 
-``import workbook.buttons as b; b.periksa_data()`` / ``b.hitung_ulang()``: each works on the
+``import spm_xl_excel.buttons as b; b.periksa_data()`` / ``b.hitung_ulang()``: each works on the
 calling workbook, ends with a short message box in Bahasa Indonesia and never lets a Python
 traceback reach the admin (``SPM_XL_DEBUG=1`` lets it through, for developers).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
@@ -39,11 +40,18 @@ def hitung_ulang() -> None:
 
 
 def _button(action: Callable[[xw.Book], run.Run], message: Callable[[run.Run], str]) -> None:
+    """Run ``action`` on the calling book and always tell the admin how it ended.
+
+    Where no message box can be shown, the text goes to stderr and the process exits with
+    1: the xlwings add-in then shows that log in a message box of its own.
+    """
     try:
         book = xl.caller()
-    except Exception:  # started outside Excel: there is no message box to show
-        sys.stderr.write("spm-xl: fungsi ini dijalankan oleh tombol di Excel (xlwings).\n")
-        return
+    except Exception as exc:  # started outside Excel, or Excel did not hand the book over
+        sys.stderr.write("spm-xl: fungsi ini dijalankan oleh tombol Periksa Data / Hitung "
+                         "Ulang di Excel; buku kerja pemanggilnya tidak dapat dihubungi ("
+                         f"{type(exc).__name__}).\n")
+        raise SystemExit(1) from None
     critical = True
     try:
         with xl.screen_frozen(book):
@@ -55,10 +63,14 @@ def _button(action: Callable[[xw.Book], run.Run], message: Callable[[run.Run], s
         if os.environ.get("SPM_XL_DEBUG"):
             raise
         text = unexpected_message(exc)
+    finally:
+        with contextlib.suppress(Exception):
+            xl.status(book, None)
     try:
         xl.alert(book, text, TITLE, critical=critical)
-    except Exception:  # Excel went away meanwhile: nothing left to tell
+    except Exception:  # Excel went away meanwhile: the add-in shows the log instead
         sys.stderr.write(text + "\n")
+        raise SystemExit(1) from None
 
 
 def check_message(result: run.Run) -> str:
@@ -84,9 +96,9 @@ def recompute_message(result: run.Run) -> str:
              f"tahun {ident.tahun}."]
     index = ev.result.indeks_daerah[ident.triwulan - 1]
     if index is None:
-        lines.append(f"Indeks daerah TW {roman}: tidak ada sasaran.")
+        lines.append(f"Indeks SPM Bidang Sosial TW {roman}: tidak ada sasaran.")
     else:
-        lines.append(f"Indeks daerah TW {roman}: {_decimal_text(round_half_up(index))} "
+        lines.append(f"Indeks SPM Bidang Sosial TW {roman}: {_decimal_text(round_half_up(index))} "
                      f"({ev.result.kategori_daerah[ident.triwulan - 1]}).")
     lines.append(f"Temuan: {_counts_text(c)}.")
     lines += _highlight_lines(result)

@@ -1,4 +1,4 @@
-"""Worksheet functions for Excel (xlwings UDFs): ``UDF Modules = workbook.functions``.
+"""Worksheet functions for Excel (xlwings UDFs): ``UDF Modules = spm_xl_excel.functions``.
 
 Thin wrappers over the library's own functions, so a cell gives the same answer as the
 checks and the engine. Each wrapper's parameters and result are annotated ``Any`` on
