@@ -17,7 +17,7 @@ import numpy.typing as npt
 from . import labels
 from .catalogue import load_catalogue
 from .checks_quarter import quarter_checks
-from .findings import Finding
+from .findings import Finding, capped
 from .nik import Problem, check_kks, check_niks, mask_nik
 from .records import NOT_NEEDED, ServiceRows, WorkbookData
 from .regions import KABKOTA_CODE, PROVINCE_CODE, region_name
@@ -58,7 +58,7 @@ def check_workbook(data: WorkbookData,
                 nilai=mask_nik(nik)))
     if fingerprint is not None:
         findings += stale_outputs(data, fingerprint)
-    return findings
+    return capped(findings)
 
 
 def stale_outputs(data: WorkbookData, fingerprint: str | Fingerprints) -> list[Finding]:
@@ -195,8 +195,9 @@ def _recipients(rows: ServiceRows, year: int, seen: dict[str, list[str]],
     nik_birth = batch.lahir
     for j in np.flatnonzero(batch.valid & ~np.isnat(typed) & (typed != nik_birth)).tolist():
         yield Finding("peringatan", "nik_tanggal_beda",
-                      f"Tanggal lahir {_dmy(typed[j])} berbeda dengan yang tersirat di NIK "
-                      f"({_dmy(nik_birth[j])}).", sheet,
+                      f"Tanggal lahir {_dmy(typed[j])} berbeda dengan tanggal lahir yang "
+                      "tersirat di NIK (digit ke-7 sampai ke-12; untuk perempuan tanggalnya "
+                      "ditambah 40). Periksa salah satunya.", sheet,
                       _cell(cols, labels.D_LAHIR, excel_rows[j]))
     sexes = column(labels.D_JK)
     typed_sex = np.array([_sex(s) for s in sexes])

@@ -51,13 +51,28 @@ def escape(text: str) -> str:
     """Text shown literally inside a line printed with rich markup, control characters out."""
     from rich.markup import escape as rich_escape
 
-    from .book.cells import printable
+    from .book.cells import one_line
 
-    return rich_escape(printable(text))
+    return rich_escape(one_line(text, 4000))
 
 
 def _emit_json(doc: object) -> None:
-    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+    sys.stdout.write(json.dumps(_masked(doc), ensure_ascii=False, indent=1) + "\n")
+
+
+def _masked(doc: object) -> object:
+    """Every text of a JSON document with NIK-shaped digits masked (a typed region name or
+    version can hold a NIK as easily as a cell) and control and bidi marks replaced (the
+    document is often read on a terminal)."""
+    from .book.cells import printable
+
+    if isinstance(doc, str):
+        return printable(doc)
+    if isinstance(doc, dict):
+        return {k: _masked(v) for k, v in doc.items()}
+    if isinstance(doc, list):
+        return [_masked(v) for v in doc]
+    return doc
 
 
 def _warn_if_open_in_excel(path: Path) -> None:

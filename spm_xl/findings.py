@@ -25,6 +25,24 @@ class Finding:
     sel: str | None = None  # A1 reference, e.g. "B12"
     nilai: str | None = None  # the offending value, NIK masked
 
+    def __post_init__(self) -> None:
+        # the one gate every message passes: NIK-shaped digits masked whatever the caller did
+        from .nik import mask_text
+
+        object.__setattr__(self, "pesan", mask_text(self.pesan))
+        if self.nilai is not None:
+            object.__setattr__(self, "nilai", mask_text(self.nilai))
+
+    def provincial(self) -> str:
+        """The message for the provincial outputs: the kind of problem, never a typed value.
+
+        The district's own Pemeriksaan keeps the detail; the provincial workbook travels far
+        (governor's office, chat groups), so it says what kind of problem sits in which cell.
+        """
+        kind = self.kode.replace("_", " ").strip().capitalize() or "Temuan"
+        return (f"{kind} ({SEVERITY_TEXT[self.tingkat].lower()}); rinciannya ada di sheet "
+                "Pemeriksaan buku kerja kab/kota.")
+
     def as_json(self) -> dict[str, str | None]:
         return {"tingkat": self.tingkat, "sheet": self.sheet, "sel": self.sel,
                 "kode": self.kode, "pesan": self.pesan}
@@ -47,10 +65,40 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=key)
 
 
+#: findings of one kind listed per sheet; past this one line counts the rest (a column of
+#: 100,000 stray statuses is one problem, not 100,000 lines to write, print and read)
+MAX_PER_KIND = 200
+Kind = tuple[str | None, str, Severity]  # sheet, kode, tingkat
+
+
+def overflow(kind: Kind, more: int) -> Finding:
+    """The one line standing for ``more`` findings of a kind past ``MAX_PER_KIND``."""
+    sheet, kode, tingkat = kind
+    return Finding(tingkat, kode, f"Masih ada {more} sel lain dengan masalah yang sama ({kode}) "
+                   "di sheet ini; perbaiki semuanya.", sheet)
+
+
+def capped(findings: Iterable[Finding], limit: int = MAX_PER_KIND) -> list[Finding]:
+    """At most ``limit`` findings naming a cell per kind, then one line counting the rest."""
+    seen: Counter[Kind] = Counter()
+    out = []
+    for f in findings:
+        if f.sel is not None:
+            kind = (f.sheet, f.kode, f.tingkat)
+            seen[kind] += 1
+            if seen[kind] > limit:
+                continue
+        out.append(f)
+    return out + [overflow(k, n - limit) for k, n in seen.items() if n > limit]
+
+
 class UnusableWorkbook(Exception):
     """The file cannot be used at all (exit 2); the message is for the user, in Indonesian."""
 
     def __init__(self, pesan: str, sheet: str | None = None, sel: str | None = None) -> None:
+        from .nik import mask_text
+
+        pesan = mask_text(pesan)
         super().__init__(pesan)
         self.pesan = pesan
         self.sheet = sheet

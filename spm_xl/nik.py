@@ -31,6 +31,20 @@ def sixteen_digits(value: object) -> TypeGuard[str]:
     return type(value) is str and len(value) == 16 and value.isascii() and value.isdigit()
 
 
+#: a NIK-shaped digit sequence whatever its separators (space, dot, dash, slash, zero-width
+#: and bidi marks): 9+ digits in one run, or 12+ digits split by separators
+_NIK_SHAPED = re.compile(
+    "\\d{9,}|\\d(?:[\\s.\\-/\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]*\\d){11,}")
+
+
+def mask_text(text: str) -> str:
+    """Any text with every NIK-shaped digit sequence in it masked (first 6 and last 2)."""
+    if sum(map(text.count, "0123456789")) < 9:  # most messages: ten scans in C, no regex
+        return text
+    return _NIK_SHAPED.sub(lambda m: mask_nik("".join(c for c in m.group() if c.isdigit())),
+                           text)
+
+
 def mask_nik(value: object) -> str:
     """Keep the first 6 and last 2 digits, star the rest (logs and messages only)."""
     if isinstance(value, float) and value.is_integer():  # a NIK typed as a number

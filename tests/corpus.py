@@ -71,6 +71,8 @@ class Case:
     formula_texts: tuple[str, ...] = ()
     #: kode of findings periksa --json must hold, with the cell each names
     findings: Mapping[str, str] = field(default_factory=dict)
+    #: konsolidasi rejects the file although periksa and hitung can read it
+    ditolak: bool = False
 
 
 # --- data ------------------------------------------------------------------------------------
@@ -581,6 +583,11 @@ CASES: tuple[Case, ...] = (
     Case("teks_rumus", "=HYPERLINK(...), +cmd|..., @SUM(1) sebagai teks", formula_text,
          1, 1, 1, pesan="bukan status", sheet=K1, formula_texts=FORMULA_TEXTS),
 )
+
+
+from corpus_hostile import HOSTILE_CASES  # noqa: E402  (round two builds on the above)
+
+CASES = (*CASES, *HOSTILE_CASES)
 
 
 def run_cli(argv: Sequence[str]) -> tuple[int, str, str, float]:

@@ -58,16 +58,25 @@ def province(tmp_path: Path) -> Path:
     return d
 
 
+def label(path: Path) -> str:
+    """How the provincial outputs name a file: its fingerprint, never a district's name."""
+    import hashlib
+
+    return f"berkas-{hashlib.sha256(path.read_bytes()).hexdigest()[:12]}{path.suffix.lower()}"
+
+
 def test_every_kind_of_bad_input_gets_its_entry_and_the_rest_is_consolidated(
         province: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, doc, _ = run(capsys, province, "-o", tmp_path / "prov.xlsx")
     assert code == 1
     rejected = {r["berkas"]: r["alasan"] for r in doc["ditolak"]}
-    assert set(rejected) == {"rusak.xlsx", "lama.xls", "7301.xlsx"}
-    assert "rusak" in rejected["rusak.xlsx"]
-    assert ".xls" in rejected["lama.xls"]
-    assert "bukan Provinsi Sulawesi Tenggara" in rejected["7301.xlsx"]
-    assert doc["konflik"] == [{"kode": "74.05", "berkas": ["7405-a.xlsx", "7405-b.xlsx"]}]
+    rusak, lama, other = (label(province / n) for n in ("rusak.xlsx", "lama.xls", "7301.xlsx"))
+    assert set(rejected) == {rusak, lama, other}
+    assert "rusak" in rejected[rusak]
+    assert ".xls" in rejected[lama]
+    assert "bukan Provinsi Sulawesi Tenggara" in rejected[other]
+    assert doc["konflik"] == [{"kode": "74.05", "berkas": [label(province / "7405-a.xlsx"),
+                                                           label(province / "7405-b.xlsx")]}]
     assert [k["wilayah"]["kode"] for k in doc["kabkota"]] == ["74.01", "74.06"]
     missing = {m["kode"] for m in doc["belum_mengirim"]}
     assert "74.02" in missing and not missing & {"74.01", "74.05", "74.06"}
@@ -153,7 +162,7 @@ def test_nothing_usable_exits_2_and_writes_nothing(tmp_path: Path,
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "lama.xls").write_bytes(OLE2_MAGIC + bytes(504))
     code, doc, _ = run(capsys, tmp_path / "in", "-o", tmp_path / "prov.xlsx")
-    assert code == 2 and doc["ditolak"][0]["berkas"] == "lama.xls"
+    assert code == 2 and doc["ditolak"][0]["berkas"].endswith(".xls")
     assert not (tmp_path / "prov.xlsx").exists()
 
 
@@ -192,7 +201,7 @@ def test_different_quarter_than_the_majority_is_rejected(
     district(tmp_path / "in", "74.01")
     district(tmp_path / "in", "74.02", triwulan=3)
     _, doc, _ = run(capsys, tmp_path / "in", "-o", tmp_path / "prov.xlsx")
-    assert [r["berkas"] for r in doc["ditolak"]] == ["7402.xlsx"]
+    assert [r["berkas"] for r in doc["ditolak"]] == [label(next(tmp_path.rglob("7402.xlsx")))]
     assert "triwulan III" in doc["ditolak"][0]["alasan"]
 
 

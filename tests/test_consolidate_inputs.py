@@ -37,7 +37,7 @@ def test_gate_reasons_for_version_level_and_unknown_code() -> None:
     g = gate([report("74.01", versi="0.9"), report("74", tingkat="provinsi"),
               report("74.99"), report("74.02")], None, p)
     reasons = {r.report.source.name: r.alasan for r in g.rejected}
-    assert "Versi templat 0.9" in reasons["74.01.xlsx"]
+    assert "Versi templat '0.9'" in reasons["74.01.xlsx"]
     assert "--provinsi" in reasons["74.xlsx"]
     assert "74.99" in reasons["74.99.xlsx"]
     assert [r.source.name for r in g.districts] == ["74.02.xlsx"]

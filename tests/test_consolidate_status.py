@@ -58,20 +58,30 @@ def test_every_kabkota_of_the_province_has_one_status(board: tuple[dict[str, Any
         "74.04": "Konflik", "74.05": "Dipakai", "74.06": "Dipakai"}
 
 
+def _label(folder: Path, name: str) -> str:
+    """How the provincial outputs name a file: its fingerprint (issue 12), never its name."""
+    import hashlib
+
+    path = next(folder.rglob(name))
+    return f"berkas-{hashlib.sha256(path.read_bytes()).hexdigest()[:12]}.xlsx"
+
+
 def test_identical_copies_are_one_submission(board: tuple[dict[str, Any], Path]) -> None:
-    status, _ = board
+    status, out = board
     (used,) = status["74.05"]["berkas"]
-    copy = ({"7405.xlsx", "7405 (1).xlsx"} - {used}).pop()
-    assert f"{copy} adalah salinan identik" in status["74.05"]["keterangan"]
+    assert used == _label(out.parent, "7405.xlsx") == _label(out.parent, "7405 (1).xlsx")
+    assert f"{used} adalah salinan identik" in status["74.05"]["keterangan"]
     assert status["_doc"]["konflik"] == [
-        {"kode": "74.04", "berkas": ["7404-baru.xlsx", "7404-lama.xlsx"]}]
+        {"kode": "74.04", "berkas": [_label(out.parent, "7404-baru.xlsx"),
+                                     _label(out.parent, "7404-lama.xlsx")]}]
 
 
 def test_a_real_conflict_names_the_newer_file_and_the_rows(board: tuple[dict[str, Any], Path]
                                                            ) -> None:
     note = board[0]["74.04"]["keterangan"]
-    assert "7404-lama.xlsx: 1 baris" in note and "7404-baru.xlsx: 2 baris" in note
-    assert "Yang terbaru: 7404-baru.xlsx" in note
+    old, new = (_label(board[1].parent, n) for n in ("7404-lama.xlsx", "7404-baru.xlsx"))
+    assert f"{old}: 1 baris" in note and f"{new}: 2 baris" in note
+    assert f"Yang terbaru: {new}" in note
 
 
 def test_rejection_and_empty_carry_their_reason(board: tuple[dict[str, Any], Path]) -> None:

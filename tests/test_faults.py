@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -287,5 +288,7 @@ def test_konsolidasi_skips_excel_lock_files_in_a_folder(book: Path, tmp_path: Pa
     (book.parent / f"~${book.name}").write_bytes(b"\x05Admin" + bytes(150))
     code, out, err, _ = run_cli(["konsolidasi", str(book.parent), "-o",
                                  str(tmp_path / "provinsi.xlsx"), "--json"])
-    assert code == 0, err
-    assert "~$" not in out + err
+    assert code == 0, err  # passed over, never rejected, and said so (issue 12)
+    doc = json.loads(out)
+    assert not doc["ditolak"] and len(doc["dilewati"]) == 1
+    assert "berkas kunci Excel" in doc["dilewati"][0]["alasan"] and "Dilewati" in err

@@ -42,6 +42,7 @@ def test_markup_in_a_status_cell_survives_hitung_and_konsolidasi(tmp_path: Path)
     assert any(" " + RICH in str(v) for row in values.to_python() for v in row)
     out = tmp_path / "prov.xlsx"
     assert main(["konsolidasi", str(src), "-o", str(out), "--kode-provinsi", "74"]) == 1
+    # the provincial book quotes no typed text (issue 12): the kind of problem, not the cell
     sheet = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("Pemeriksaan")
     cells = [str(v) for row in sheet.to_python() for v in row]
     assert "status_tidak_dikenal" in cells  # the province sees the kind and the cell ...

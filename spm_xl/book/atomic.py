@@ -46,9 +46,19 @@ class WorkbookLocked(WriteFailed):
     """Another spm-xl process is writing the same file."""
 
 
+#: bytes of a file name most file systems allow
+NAME_MAX = 255
+
+
+def _fit(stem: str, rest: str, limit: int = NAME_MAX) -> str:
+    """``stem + rest`` cut (at a character boundary) to fit ``limit`` bytes in UTF-8."""
+    room = limit - len(rest.encode("utf-8"))
+    return stem.encode("utf-8")[:max(room, 1)].decode("utf-8", "ignore") + rest
+
+
 def backup_path(target: Path) -> Path:
-    """``Laporan.xlsx`` -> ``Laporan.bak.xlsx``."""
-    return target.with_name(f"{target.stem}.bak{target.suffix}")
+    """``Laporan.xlsx`` -> ``Laporan.bak.xlsx`` (the stem shortened if the name would not fit)."""
+    return target.with_name(_fit(target.stem, f".bak{target.suffix}"))
 
 
 def is_backup(path: Path) -> bool:
@@ -57,7 +67,7 @@ def is_backup(path: Path) -> bool:
 
 
 def lock_path(target: Path) -> Path:
-    return target.with_name(f".{target.name}.spm-xl.lock")
+    return target.with_name(_fit(f".{target.name}", ".spm-xl.lock"))
 
 
 def atomic_write(target: Path, produce: Callable[[Path], None], *, backup: bool = True,
@@ -101,7 +111,8 @@ def _write(target: Path, produce: Callable[[Path], None], backup: bool) -> Path 
 
 def _temp_name(target: Path) -> Path:
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}",
+        # a short prefix: a name near 255 bytes plus the random part would not fit
+        fd, name = tempfile.mkstemp(prefix=f".{target.stem[:40]}.", suffix=f".tmp{target.suffix}",
                                     dir=target.parent)
     except OSError as exc:
         raise WriteFailed(_explain(exc, target)) from exc

@@ -17,7 +17,7 @@ import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from ..nik import mask_nik
+from ..nik import mask_nik, mask_text
 from ..records import BUTUH, NOT_NEEDED
 
 # --- status marks -------------------------------------------------------------------------
@@ -320,15 +320,26 @@ def parse_text(raw: object) -> str | None:
     return str(raw)
 
 
-_LONG_DIGITS = re.compile(r"\d{9,}")
 _SHOWN_MAX = 40
 #: C0 and C1 control characters: an ESC from a cell could rewrite the admin's terminal
-_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e"
+                      "\u2060-\u2069\ufeff]")
+#: and newlines too, for one-line texts such as file and sheet names
+_CONTROL_LINE = re.compile("[\n\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f"
+                           "\u202a-\u202e\u2060-\u2069\ufeff]")
 
 
 def printable(text: str) -> str:
-    """Text safe to print on a terminal: control characters (but newlines) become \ufffd."""
-    return _CONTROL.sub("\ufffd", text)
+    """Text safe to print on a terminal: control characters (but newlines), zero-width and
+    bidi marks become \ufffd, every NIK-shaped digit sequence is masked."""
+    return _CONTROL.sub("\ufffd", mask_text(text))
+
+
+def one_line(text: str, limit: int = 80) -> str:
+    """A name (file, sheet) safe on one terminal line: ``printable`` and no newline either,
+    so a name cannot print a fake line of its own; cut to ``limit`` characters."""
+    text = _CONTROL_LINE.sub("\ufffd", mask_text(text))
+    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
 
 
 def display_value(raw: object) -> str:
@@ -338,13 +349,13 @@ def display_value(raw: object) -> str:
     else:
         text = "" if raw is None else str(raw)
     text = printable(" ".join(text.split()))
-    text = _LONG_DIGITS.sub(lambda m: mask_nik(m.group()), text)
+    text = mask_text(text)
     if len(text) > _SHOWN_MAX:
         text = text[:_SHOWN_MAX - 1] + "\u2026"
     return text
 
 
 __all__ = ["DATE_ACCEPTED", "STATUS_ACCEPTED", "STATUS_EXACT", "STATUS_KEYS", "display_value",
-           "mask_nik", "parse_date", "parse_decimal", "parse_int", "parse_number_text",
+           "mask_nik", "one_line", "parse_date", "parse_decimal", "parse_int", "parse_number_text",
            "parse_quarter", "parse_rupiah", "parse_status", "parse_text", "printable",
            "status_key"]

@@ -35,7 +35,8 @@ from ..catalogue import (
     ZeroTargetRule,
     load_catalogue,
 )
-from ..findings import Finding, Severity, UnusableWorkbook
+from ..findings import MAX_PER_KIND, Finding, Kind, Severity, UnusableWorkbook, overflow
+from ..nik import mask_text
 from ..records import (
     BUTUH,
     Budget,
@@ -108,6 +109,8 @@ class _Ctx:
     status_cache: dict[object, int] = field(
         default_factory=lambda: {k: v for k, v in STATUS_EXACT.items()})
     status_errors: dict[str, str] = field(default_factory=dict)
+    #: findings noted per (sheet, code, severity), to cap the listed ones
+    kinds: dict[Kind, int] = field(default_factory=dict)
 
 
 def read_workbook(path: Path) -> WorkbookData:
@@ -135,6 +138,10 @@ def _read(ctx: _Ctx) -> WorkbookData:
                                labels.ANGGARAN, labels.KONFIGURASI,
                                *(s.sheet for s in cat.layanan))}
     if not any(_norm(n) in ours for n in ctx.names):
+        if any(_norm(n) == _norm("Rekap Kab-Kota") for n in ctx.names):
+            raise UnusableWorkbook(
+                f"Hasil konsolidasi provinsi sebelumnya ('{ctx.berkas}', ada sheet Rekap "
+                "Kab-Kota), bukan buku kerja kab/kota; tidak dibaca sebagai masukan.")
         raise UnusableWorkbook(
             f"Berkas '{ctx.berkas}' bukan buku kerja SPM: tidak ada satu pun sheet templat "
             f"({labels.IDENTITAS}, {labels.HARGA}, K1 Disabilitas, ...). Sheet yang ada: "
@@ -151,8 +158,9 @@ def _read(ctx: _Ctx) -> WorkbookData:
                                  cat.optional_items(s.kode), settings.item_opsional)
                 for s in level}
     narasi = _narrative(ctx, [s.kode for s in level])
-    return WorkbookData(identity, settings, prices, budgets, services, ctx.findings,
-                        _stamps(ctx), narasi)
+    stamps = _stamps(ctx)
+    return WorkbookData(identity, settings, prices, budgets, services,
+                        [*ctx.findings, *_overflow(ctx)], stamps, narasi)
 
 
 def error_value_sheets(data: WorkbookData) -> list[str]:
@@ -256,8 +264,19 @@ def _load(ctx: _Ctx, name: str) -> _Sheet:
 
 def _note(ctx: _Ctx, tingkat: Severity, kode: str, pesan: str, sheet: str | None = None,
           sel: str | None = None, nilai: object = None) -> None:
+    kind = (sheet, kode, tingkat)
+    seen = ctx.kinds.get(kind, 0)
+    ctx.kinds[kind] = seen + 1
+    if seen >= MAX_PER_KIND:  # counted, not built: capped() would drop it anyway
+        return
     shown = None if nilai is None else display_value(nilai)
     ctx.findings.append(Finding(tingkat, kode, pesan, sheet, sel, shown))
+
+
+def _overflow(ctx: _Ctx) -> list[Finding]:
+    """One line per kind of finding noted past ``MAX_PER_KIND`` times in a sheet."""
+    return [overflow(kind, n - MAX_PER_KIND) for kind, n in ctx.kinds.items()
+            if n > MAX_PER_KIND]
 
 
 # --- Identitas ----------------------------------------------------------------------------
@@ -295,11 +314,13 @@ def _identity(ctx: _Ctx, sheet: _Sheet) -> Identity:
         triwulan = 1
     kode = _region_code(ctx, raw(labels.ID_KODE), name, cell(labels.ID_KODE))
     versi = raw(labels.ID_VERSI)
+
+    def text(label: str) -> str:  # typed names reach titles and messages: never a full NIK
+        return mask_text(parse_text(raw(label)) or "")
     return Identity(
-        tingkat, kode, parse_text(raw(labels.ID_NAMA)) or "",
-        parse_text(raw(labels.ID_PROVINSI)) or "", tahun, triwulan,
-        parse_text(raw(labels.ID_ADMIN)) or "",
-        repr(versi) if isinstance(versi, float) else parse_text(versi) or "")
+        tingkat, kode, text(labels.ID_NAMA), text(labels.ID_PROVINSI), tahun, triwulan,
+        text(labels.ID_ADMIN),
+        repr(versi) if isinstance(versi, float) else mask_text(parse_text(versi) or ""))
 
 
 def _region_code(ctx: _Ctx, raw: object, sheet: str, sel: str | None) -> str:

@@ -35,6 +35,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -49,8 +50,18 @@ MAX_TOTAL_BYTES = 1 << 30
 MAX_RATIO = 200
 RATIO_FLOOR_BYTES = 8 << 20
 MAX_ENTRIES = 20_000
-#: cells of one worksheet's rectangle from A1 to its farthest cell (500,000 rows x 40 cols)
-MAX_SHEET_CELLS = 20_000_000
+#: cells of one worksheet's rectangle from A1 to its farthest cell; the reader holds about
+#: 40 bytes per cell of the rectangle, so this bounds one sheet near 200 MB
+MAX_SHEET_CELLS = 5_000_000
+#: cells of every worksheet's rectangle together (a book of nine tall sheets)
+MAX_BOOK_CELLS = 6_000_000
+#: one shared string (<si>): Excel holds at most 32,767 characters in a cell
+MAX_SHARED_STRING_BYTES = 256 << 10
+#: shared-string bytes copied into cells, all sheets together
+MAX_STRING_COPY_BYTES = 128 << 20
+#: while the longest shared string is this short, bound the copies by it (no parsing)
+SHORT_STRING_BYTES = 200
+SHARED_STRINGS = "xl/sharedstrings.xml"
 #: rows of one worksheet: a value in Excel's last row (1,048,576) is a stray, not data, and
 #: even a two-column sheet that tall costs ~350 MB and seconds to read
 MAX_SHEET_ROWS = 500_000
@@ -77,6 +88,13 @@ _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([^"]*)"')
 _REF = re.compile(r"\$?([A-Za-z]{1,3})?\$?(\d{1,7})?$")
 _CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})(\d{1,7})"')
 _ROW_REF = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="(\d{1,7})"')
+#: references past column AZ or row 99,999: rare in a sound sheet, so cheap to search for
+_WIDE_CELL = re.compile(rb'r="((?:[B-Z][A-Z]|[A-Z]{3}))(\d{1,7})"')
+_DEEP_CELL = re.compile(rb'r="([A-Z]{1,2})(\d{6,7})"')
+_STRING_CELL = re.compile(rb't="s"[^>]*>\s*<(?:\w+:)?v>(\d{1,9})<')
+_ROW_START = re.compile(rb"<(?:\w+:)?row[\s/>]")
+_BARE_CELL = re.compile(rb'<(?:\w+:)?c(?:>|/>|\s(?![^>]*\br=")[^>]*>)')
+_FAR_ROW = re.compile(rb'row r="(\d{1,7})"')
 
 
 def check_container(path: Path) -> None:
@@ -114,8 +132,7 @@ def open_zip(path: Path) -> zipfile.ZipFile:
         for info in zf.infolist():
             if info.filename.lower().endswith(_XML_SUFFIXES):
                 _check_prolog(zf, info, name)
-        for sheet, part in _worksheet_parts(zf, name):
-            _check_extent(zf, part, sheet, name)
+        _check_book(zf, name)
     except BaseException:
         zf.close()
         raise
@@ -306,27 +323,61 @@ def _worksheet_parts(zf: zipfile.ZipFile, name: str) -> Iterator[tuple[str, zipf
             yield str(sheet.get("name", part)), members[part]
 
 
-def _check_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, name: str) -> None:
-    """Refuse a sheet whose A1-to-farthest-cell rectangle will not fit in memory."""
-    extent = None
-    if info.compress_size > FULL_SCAN_BYTES:
+@dataclass(slots=True)
+class _Budget:
+    """What the reader will allocate for the whole book, summed over its worksheets."""
+    lengths: list[int]  # bytes of each shared string, in order
+    cells: int = 0  # rectangle cells, every sheet
+    string_bytes: int = 0  # shared-string bytes copied into the cells using them
+
+
+def _check_book(zf: zipfile.ZipFile, name: str) -> None:
+    """Every worksheet's rectangle, their total and the shared strings they copy, bounded."""
+    budget = _Budget(lengths=_shared_string_lengths(zf, name))
+    for sheet, part in _worksheet_parts(zf, name):
+        _check_extent(zf, part, sheet, name, budget)
+    if budget.cells > MAX_BOOK_CELLS:
+        raise UnusableWorkbook(
+            f"Berkas '{name}' ditolak: seluruh sheet-nya memakai {_count(budget.cells)} sel, "
+            f"lebih dari {_count(MAX_BOOK_CELLS)} sel yang dapat dibaca dengan aman. Hapus "
+            "baris dan kolom kosong di luar tabel (atau sheet yang tidak dipakai), simpan, lalu "
+            "coba lagi.")
+    if budget.string_bytes > MAX_STRING_COPY_BYTES:
+        raise UnusableWorkbook(
+            f"Berkas '{name}' ditolak: teks bersamanya disalin ke sel-sel hingga "
+            f"{_count(budget.string_bytes)} byte, terlalu besar untuk dibaca dengan aman. Hapus "
+            "teks yang sangat panjang atau sel yang tidak dipakai, simpan, lalu coba lagi.")
+
+
+def _check_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, name: str,
+                  budget: _Budget) -> None:
+    """Refuse a sheet whose A1-to-farthest-cell rectangle will not fit in memory.
+
+    The rectangle is counted the way the reader will build it: a row without ``r`` follows
+    the previous one and a cell without ``r`` the previous cell, so counting the ``r``
+    attributes alone would miss 100,000 bare ``<row>`` elements before one far cell.
+    """
+    scan = _scan_extent(zf, info, name, budget.lengths)
+    rows, cols = scan.rows, scan.cols
+    if info.compress_size > FULL_SCAN_BYTES:  # the fast scan saw no far refs: trust <dimension>
         m = _DIMENSION.search(_read_head(zf, info, name))
         extent = _parse_ref(m.group(1).decode("ascii", "replace")) if m else None
-    if extent is None:
-        extent = _scan_extent(zf, info, name)
-    check_sheet_size(sheet, name, *extent)
+        if extent is not None:
+            rows, cols = max(rows, extent[0]), max(cols, extent[1])
+    budget.cells += rows * cols
+    budget.string_bytes += scan.string_bytes
+    check_sheet_size(sheet, name, rows, cols)
 
 
 def check_sheet_size(sheet: str, name: str, rows: int, cols: int) -> None:
     """Refuse a sheet used up to ``rows`` x ``cols``: the file's limit, shared by the Excel
     buttons (a stray value in row 1,048,576 is millions of cells through COM too)."""
     if rows > MAX_SHEET_ROWS or rows * cols > MAX_SHEET_CELLS:
-        cells = f"{rows * cols:,}".replace(",", ".")
         raise UnusableWorkbook(
             f"Sheet '{sheet}' di berkas '{name}' memakai sel sampai baris {rows} kolom "
-            f"{_letters(cols)} ({cells} sel), terlalu besar untuk dibaca. Biasanya ada isi yang "
-            "tidak sengaja diketik jauh di luar tabel: hapus baris dan kolom kosong di bawah dan "
-            "di kanan tabel, simpan, lalu coba lagi.", sheet=sheet)
+            f"{_letters(cols)} ({_count(rows * cols)} sel), terlalu besar untuk dibaca. Biasanya "
+            "ada isi yang tidak sengaja diketik jauh di luar tabel: hapus baris dan kolom kosong "
+            "di bawah dan di kanan tabel, simpan, lalu coba lagi.", sheet=sheet)
 
 
 def _parse_ref(ref: str) -> tuple[int, int] | None:
@@ -338,23 +389,141 @@ def _parse_ref(ref: str) -> tuple[int, int] | None:
     return int(m.group(2)), _column_number(m.group(1).upper())
 
 
-def _scan_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> tuple[int, int]:
-    """The farthest row and column named by any cell or row of a worksheet part, streaming."""
-    rows = cols = 1
+@dataclass(slots=True)
+class _Extent:
+    rows: int = 1  # farthest numbered row or cell
+    cols: int = 1  # farthest numbered column
+    last_row: int = 0
+    bare_rows: int = 0  # <row> without r: each takes the next row number
+    row_bare_cells: int = 0  # cells without r in the current row, each the next column
+    widest_bare: int = 0  # most cells without r in one row
+    string_bytes: int = 0
+
+
+def _scan_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
+                 lengths: list[int]) -> _Extent:
+    """The rectangle the reader will allocate for one worksheet part, streaming.
+
+    A small part is read with regular expressions over every reference. A large one (a real
+    district sheet, tens of MB inflated) is only counted with ``bytes.count``, plus a search
+    for references past column AZ or row 99,999, which a sound sheet rarely holds: cheap
+    enough to run on every file, and it still sees what the reader will allocate.
+    """
+    out = _Extent()
+    full = info.compress_size <= FULL_SCAN_BYTES
     tail = b""
     try:
         with zf.open(info) as part:
             while chunk := part.read(CHUNK):
                 block = tail + chunk
-                for letters, digits in _CELL_REF.findall(block):
-                    rows = max(rows, int(digits))
-                    cols = max(cols, _column_number(letters.decode("ascii")))
-                for digits in _ROW_REF.findall(block):
-                    rows = max(rows, int(digits))
-                tail = block[-64:]
+                cut = max(block.rfind(b"<"), len(block) - 64)
+                _scan_block(block[:cut], out, full, lengths)
+                tail = block[cut:]
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
         raise UnusableWorkbook(_broken(name)) from exc
-    return rows, cols
+    _scan_block(tail, out, full, lengths)
+    out.widest_bare = max(out.widest_bare, out.row_bare_cells)
+    # a bare row follows the previous row, a bare cell the previous cell: add their counts
+    out.rows = max(out.rows, out.last_row) + out.bare_rows
+    out.cols += out.widest_bare
+    return out
+
+
+def _scan_block(head: bytes, out: _Extent, full: bool, lengths: list[int]) -> None:
+    strings = head.count(b't="s"')
+    if strings and lengths:
+        longest = lengths[-1]  # the last item is the longest (see _shared_string_lengths)
+        if strings * longest > SHORT_STRING_BYTES * strings:  # sum what each cell copies
+            out.string_bytes += _copied_bytes(head, lengths)
+        else:
+            out.string_bytes += strings * longest
+    rows_all = head.count(b"<row") - head.count(b"<rowBreaks") + _prefixed(head, b":row")
+    rows_r = head.count(b'<row r="') + _prefixed(head, b':row r="')
+    out.bare_rows += rows_all - rows_r
+    cells_r = head.count(b'<c r="') + _prefixed(head, b':c r="')
+    bare = head.count(b"<c ") + head.count(b"<c>") + _prefixed(head, b":c ") - cells_r
+    if bare <= 0:
+        if rows_all:
+            out.widest_bare = max(out.widest_bare, out.row_bare_cells)
+            out.row_bare_cells = 0
+    else:
+        pieces = _ROW_START.split(head)
+        out.row_bare_cells += _bare_cells(pieces[0])
+        for piece in pieces[1:]:
+            out.widest_bare = max(out.widest_bare, out.row_bare_cells)
+            out.row_bare_cells = _bare_cells(piece)
+    refs = _CELL_REF.findall(head) if full else [*_WIDE_CELL.findall(head),
+                                                 *_DEEP_CELL.findall(head)]
+    for letters, digits in refs:
+        out.rows = max(out.rows, int(digits))
+        out.cols = max(out.cols, _column_number(letters.decode("ascii")))
+    numbered = (_ROW_REF if full else _FAR_ROW).findall(head)
+    if numbered:
+        out.last_row = max(out.last_row, max(map(int, numbered)))
+
+
+def _bare_cells(piece: bytes) -> int:
+    return len(_BARE_CELL.findall(piece))
+
+
+def _prefixed(block: bytes, tag: bytes) -> int:
+    """Occurrences of a namespace-prefixed tag (``<x:row``), rare: only counted when present."""
+    return len(re.findall(rb"<\w+" + re.escape(tag), block)) if tag in block else 0
+
+
+def _copied_bytes(head: bytes, lengths: list[int]) -> int:
+    total = 0
+    top = len(lengths) - 1
+    for digits in _STRING_CELL.findall(head):
+        i = int(digits)
+        total += lengths[i] if i < top else 0
+    return total
+
+
+def _shared_string_lengths(zf: zipfile.ZipFile, name: str) -> list[int]:
+    """Bytes of every ``<si>`` of the shared strings, then the longest (one streaming pass).
+
+    The reader copies a shared string into every cell using it, so a 7 MB string used by
+    300 cells costs gigabytes; the sheet scan sums the copies from these lengths. Excel holds
+    at most 32,767 characters in a cell, so a far longer ``<si>`` was not made by Excel.
+    """
+    part = next((i for i in zf.infolist() if i.filename.lower() == SHARED_STRINGS), None)
+    if part is None:
+        return []
+    lengths: list[int] = []
+    last = -1  # offset of the last <si seen, in the inflated stream
+    offset = 0
+    tail = b""
+    try:
+        with zf.open(part) as fh:
+            while chunk := fh.read(CHUNK):
+                block = tail + chunk
+                base = offset - len(tail)
+                i = block.find(b"<si", len(tail))
+                while i >= 0:
+                    if last >= 0:
+                        lengths.append(base + i - last)
+                    last = base + i
+                    i = block.find(b"<si", i + 3)
+                offset += len(chunk)
+                tail = block[-2:]
+                if offset - max(last, 0) > MAX_SHARED_STRING_BYTES:
+                    break
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        raise UnusableWorkbook(_broken(name)) from exc
+    if last >= 0:
+        lengths.append(offset - last)
+    longest = max(lengths, default=0)
+    if longest > MAX_SHARED_STRING_BYTES:
+        raise UnusableWorkbook(
+            f"Berkas '{name}' ditolak: ada teks sepanjang {_count(longest)} byte atau lebih di "
+            "daftar teks bersama (sharedStrings), jauh melebihi batas Excel 32.767 karakter per "
+            "sel. Berkas ini tidak dibuat oleh Excel; minta kiriman ulang.")
+    return [*lengths, longest]
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
 
 
 # --- Excel error values ---------------------------------------------------------------------

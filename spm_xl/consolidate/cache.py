@@ -77,6 +77,8 @@ def key_check(key: bytes) -> str:
 
 
 def file_sha256(path: Path) -> tuple[str, int]:
+    if not path.is_file():  # a FIFO or /dev/zero would never end (issue 12)
+        raise OSError(f"{path.name}: bukan berkas biasa")
     h = hashlib.sha256()
     size = 0
     with path.open("rb") as f:

@@ -18,6 +18,7 @@ from ..book.atomic import is_backup
 from ..catalogue import load_catalogue
 from ..regions import KABKOTA_CODE, PROVINCE_CODE, KabKota, regions
 from .model import FileReport, Source
+from .neutral import file_label
 
 #: what a folder scan picks up; .xls/.xlsb/.ods are taken so they are rejected by name
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
@@ -109,6 +110,31 @@ def discover(inputs: Sequence[str | Path], exclude: Iterable[Path] = ()) -> tupl
     return files, problems
 
 
+#: what a folder scan passes over, and why (said to the user: nothing is skipped silently)
+SKIP_REASONS = (
+    ("~$", "berkas kunci Excel (nama diawali ~$), bukan kiriman kab/kota"),
+    (".", "berkas tersembunyi (nama diawali titik)"),
+)
+BACKUP_REASON = "cadangan yang dibuat spm-xl hitung (nama berakhiran .bak)"
+#: the start of the reason given for an earlier provincial output found among the inputs
+EARLIER_OUTPUT = "Hasil konsolidasi provinsi sebelumnya"
+HINT = "; bila ini kiriman kab/kota, ganti namanya lalu jalankan lagi."
+
+
+def skipped_in(folder: Path) -> list[FileReport]:
+    """Workbook-like files a folder scan passes over, each with its reason as ``error``."""
+    out = []
+    for p in sorted(folder.iterdir()):
+        if p.suffix.lower() not in WORKBOOK_SUFFIXES:
+            continue
+        why = next((r for prefix, r in SKIP_REASONS if p.name.startswith(prefix)), None)
+        if why is None and is_backup(p):
+            why = BACKUP_REASON
+        if why is not None:
+            out.append(FileReport(Source(str(p), p.name), error=f"Dilewati: {why}{HINT}"))
+    return out
+
+
 def choose_province(own: FileReport | None, kode_provinsi: str | None,
                     reports: Sequence[FileReport]) -> ProvinceChoice | None:
     """``--provinsi``'s province, else ``--kode-provinsi``, else the one most files name."""
@@ -120,7 +146,7 @@ def choose_province(own: FileReport | None, kode_provinsi: str | None,
         if kode_provinsi and kode_provinsi.strip() != kode:
             note = f"; --kode-provinsi {kode_provinsi.strip()} diabaikan"
         return ProvinceChoice(kode, names[kode],
-                              f"dari buku kerja provinsi {own.source.name} (--provinsi){note}")
+                              f"dari buku kerja provinsi {file_label(own)} (--provinsi){note}")
     if kode_provinsi:
         kode = kode_provinsi.strip()
         if kode not in names:
@@ -230,9 +256,9 @@ def _district_problem(r: FileReport, province: ProvinceChoice | None) -> str | N
     if ident.kode[:2] != province.kode:
         other = regions().provinsi.get(ident.kode[:2], ident.kode[:2])
         return Reason("provinsi_lain",
-                      f"Kab/kota {ident.kode} ({ident.nama}) termasuk Provinsi {other}, bukan "
-                      f"Provinsi {province.nama} ({province.kode}) yang sedang "
-                      "dikonsolidasikan.")
+                      f"Kab/kota {ident.kode} ({regions().kabkota[ident.kode].nama}) termasuk "
+                      f"Provinsi {other}, bukan Provinsi {province.nama} ({province.kode}) yang "
+                      "sedang dikonsolidasikan.")
     return None
 
 
@@ -244,10 +270,11 @@ def _own_problem(r: FileReport, province: ProvinceChoice | None) -> str | None:
     if ident.tingkat != "provinsi" or not PROVINCE_CODE.match(ident.kode):
         return Reason("tingkat_salah",
                       f"Berkas --provinsi harus buku kerja tingkat Provinsi; yang ini bertingkat "
-                      f"{labels.TINGKAT_TEXT.get(ident.tingkat, ident.tingkat)} ({ident.kode}).")
+                      f"{labels.TINGKAT_TEXT.get(ident.tingkat, ident.tingkat)} "
+                      f"('{ident.kode}').")
     if province is not None and ident.kode != province.kode:
         return Reason("provinsi_lain",
-                      f"Buku kerja provinsi ini milik provinsi {ident.kode}, bukan "
+                      f"Buku kerja provinsi ini milik provinsi '{ident.kode}', bukan "
                       f"{province.kode} yang sedang dikonsolidasikan.")
     return None
 
@@ -258,8 +285,8 @@ def _version_problem(version: str) -> str | None:
         return None
     shown = version.strip() or "(kosong)"
     return Reason("versi_templat",
-                  f"Versi templat {shown} tidak didukung; konsolidasi ini membaca templat versi "
-                  f"{current.split('.')[0]}.x. Pindahkan datanya ke templat terbaru "
+                  f"Versi templat '{shown}' tidak didukung; konsolidasi ini membaca templat "
+                  f"versi {current.split('.')[0]}.x. Pindahkan datanya ke templat terbaru "
                   "(spm-xl templat).")
 
 

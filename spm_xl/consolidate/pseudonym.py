@@ -116,12 +116,20 @@ def province_key(province: str) -> ProvinceKey:
                            False)
     path = key_path(province)
     source = f"berkas kunci {path.name} di folder konfigurasi pengguna"
-    if path.exists():
+    if path.exists() or path.is_symlink():
         return ProvinceKey(_read_key(path), source, path, False)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise UnusableWorkbook(f"Folder kunci pseudonim {path.parent} tidak dapat dibuat: "
+                               f"{exc.strerror or exc}. Tetapkan kunci dengan {KEY_ENV}.") from exc
     text = secrets.token_hex(32)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        raise UnusableWorkbook(f"Berkas kunci pseudonim {path} tidak dapat dibuat: "
+                               f"{exc.strerror or exc}. Tetapkan kunci dengan {KEY_ENV}.") from exc
     try:
         with os.fdopen(fd, "w", encoding="ascii") as f:
             f.write(text + "\n")
@@ -134,8 +142,77 @@ def province_key(province: str) -> ProvinceKey:
     return ProvinceKey(text.encode("utf-8"), source, path, True)
 
 
+#: a key typed into SPM_XL_KUNCI shorter than this is warned about (a generated key is 64)
+WEAK_KEY_CHARS = 20
+
+
+def check_keys(province: str | None) -> list[str]:
+    """Refuse, before any input is read, what cannot be a key; return warnings to print.
+
+    Checks ``SPM_XL_KUNCI`` (a short one is guessable: with the key, the ids of one
+    province's NIKs can be enumerated), the configuration folder (it must be or become a
+    folder) and every key file already in it (a regular, readable, non-empty UTF-8 file,
+    private to its owner).
+    """
+    warnings: list[str] = []
+    from_env = os.environ.get(KEY_ENV, "").strip()
+    if from_env:
+        if len(from_env) < WEAK_KEY_CHARS:
+            warnings.append(
+                f"Kunci pseudonim dari {KEY_ENV} hanya {len(from_env)} karakter; kunci sependek "
+                "ini dapat ditebak sehingga ID pseudonim dapat dibalik menjadi NIK. Pakai kunci "
+                f"acak minimal {WEAK_KEY_CHARS} karakter (mis. hasil 'python -c \"import "
+                "secrets; print(secrets.token_hex(32))\"'), satu kunci untuk satu provinsi.")
+        return warnings
+    folder = config_dir()
+    ancestor = folder
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise UnusableWorkbook(
+            f"Folder konfigurasi spm-xl {folder} tidak dapat dibuat karena {ancestor} adalah "
+            f"berkas, bukan folder. Pindahkan berkas itu atau tetapkan kunci dengan {KEY_ENV}.")
+    if folder.is_dir():
+        names = {key_path(province).name} if province else set()
+        for path in sorted(folder.glob("kunci-*")) + [folder / n for n in names]:
+            if path.exists() or path.is_symlink():
+                _read_key(path)
+                warnings += _permission_warning(path)
+    return warnings
+
+
+def _permission_warning(path: Path) -> list[str]:
+    if sys.platform == "win32":
+        return []
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return []
+    if mode & 0o077:
+        return [f"Berkas kunci pseudonim {path} dapat dibaca pengguna lain (izin "
+                f"{oct(mode & 0o777)}); batasi dengan 'chmod 600 {path}'."]
+    return []
+
+
 def _read_key(path: Path) -> bytes:
-    text = path.read_text("utf-8").strip()
+    """The key in a key file; a file that cannot be a key is refused, naming it."""
+    what = f"Berkas kunci pseudonim {path}"
+    if path.is_dir():
+        raise UnusableWorkbook(f"{what} adalah folder, bukan berkas kunci. Hapus atau pindahkan "
+                               f"folder itu, atau tetapkan kunci dengan {KEY_ENV}.")
+    if not path.is_file():
+        raise UnusableWorkbook(f"{what} bukan berkas biasa (tautan rusak, pipa atau perangkat).")
+    try:
+        if path.stat().st_size > 4096:
+            raise UnusableWorkbook(f"{what} terlalu besar untuk sebuah kunci (lebih dari 4 KB); "
+                                   "pastikan itu berkas kunci spm-xl.")
+        text = path.read_text("utf-8").strip()
+    except UnicodeDecodeError as exc:
+        raise UnusableWorkbook(f"{what} bukan teks UTF-8, jadi bukan kunci spm-xl. Pulihkan "
+                               "kunci lama dari cadangan, atau hapus berkas itu agar kunci baru "
+                               "dibuat (ID pseudonim lama tidak akan cocok lagi).") from exc
+    except OSError as exc:
+        raise UnusableWorkbook(f"{what} tidak dapat dibaca: {exc.strerror or exc}.") from exc
     if not text:
         raise UnusableWorkbook(f"Berkas kunci pseudonim {path} kosong. Pulihkan kunci lama dari "
                                f"cadangan, atau hapus berkas itu agar kunci baru dibuat (ID "

@@ -14,7 +14,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +22,19 @@ from ..findings import UnusableWorkbook, counts, has_errors
 from ..pipeline import stamp
 from .cache import ResultCache, seal_report, sealed
 from .duplicates import DuplicateGroup, count_persons, find_duplicates
-from .inputs import Gate, choose_province, discover, gate, province_code_error
+from .inputs import (
+    EARLIER_OUTPUT,
+    Gate,
+    choose_province,
+    discover,
+    gate,
+    province_code_error,
+    skipped_in,
+)
 from .model import FileReport
+from .neutral import file_label, reason
 from .previous import read_previous
-from .pseudonym import ProvinceKey, province_key, pseudonym, sealed_pseudonym
+from .pseudonym import ProvinceKey, check_keys, province_key, pseudonym, sealed_pseudonym
 from .summary import consolidation_json, province_text
 from .worker import Progress, process_all
 from .writer import Book, write_book
@@ -52,6 +61,8 @@ class Outcome:
     written: Path | None
     sources: list[FileReport]
     key: ProvinceKey | None  # the pseudonym key used, if any duplicates needed one
+    warnings: tuple[str, ...] = ()  # said before the summary (weak key, loose permissions)
+    skipped: list[FileReport] = field(default_factory=list)  # passed over, each with why
 
 
 def main(args: argparse.Namespace) -> int:
@@ -104,6 +115,7 @@ def consolidate(inputs: Sequence[str | Path], output: Path, *,
     own_path = Path(provinsi) if provinsi else None
     if kode_provinsi and own_path is None:
         _require_province_code(kode_provinsi)
+    warnings: tuple[str, ...] = tuple(check_keys(kode_provinsi.strip() if kode_provinsi else None))
     files, problems = discover(inputs, exclude=[*([own_path] if own_path else []),
                                                 *([Path(sebelumnya)] if sebelumnya else [])])
     files = _without_output(files, output, inputs)
@@ -114,6 +126,13 @@ def consolidate(inputs: Sequence[str | Path], output: Path, *,
     reports = _read_all(paths, store, personal=personal, jobs=jobs, progress=progress)
     clock.lap(f"baca dan hitung {len(paths)} berkas"
               + (f" ({store.hits} dari cache)" if store else ""))
+    skipped = [s for raw in inputs if Path(raw).is_dir() for s in skipped_in(Path(raw))]
+    earlier = [r for r in reports if r is not (reports[0] if own_path else None)
+               and (r.error or "").startswith(EARLIER_OUTPUT)]
+    for r in earlier:  # an earlier provincial output is recognised and passed over
+        r.error = f"Dilewati: {r.error}"
+    reports = [r for r in reports if r not in earlier]
+    skipped += earlier
     own = reports[0] if own_path else None
     districts = [*reports[1 if own_path else 0:], *problems]
     province = choose_province(own, kode_provinsi, districts)
@@ -124,10 +143,13 @@ def consolidate(inputs: Sequence[str | Path], output: Path, *,
     groups = find_duplicates([r.keys for r in g.districts])
     persons = count_persons(groups)
     clock.lap("gerbang dan duplikat")
-    sources = [*reports, *problems]
+    sources = [*reports, *problems, *skipped]
     document = consolidation_json(g, persons)
+    document["dilewati"] = [{"berkas": file_label(r), "alasan": reason(r.error or "", r)}
+                            for r in skipped]
     if not g.districts and g.own is None:
-        return Outcome(g, groups, persons, document, EXIT_UNUSABLE, None, sources, None)
+        return Outcome(g, groups, persons, document, EXIT_UNUSABLE, None, sources, None,
+                       warnings, skipped)
     key_note = "tidak diperlukan (tidak ada duplikat)"
     names: dict[bytes, str] = {}
     if groups:
@@ -138,12 +160,12 @@ def consolidate(inputs: Sequence[str | Path], output: Path, *,
         key_note = f"kunci dari {key.source}, tidak disimpan di buku kerja ini"
     st = stamp(_sidik(g), g.province.kode if g.province else "")
     book = Book(g, groups, persons, names, personal, sources, st, key_note, previous)
-    _atomic_write(output, lambda tmp: write_book(tmp, book))
+    warnings += _write_output(output, lambda tmp: write_book(tmp, book), personal)
     clock.lap("tulis buku kerja provinsi")
     used = [*g.districts, *([g.own] if g.own else [])]
     bad = bool(g.rejected or g.conflicts) or any(has_errors(r.findings) for r in used)
     return Outcome(g, groups, persons, document, EXIT_DATA if bad else EXIT_OK, output,
-                   sources, key)
+                   sources, key, warnings, skipped)
 
 
 def _read_all(paths: list[Path], store: ResultCache | None, *, personal: bool,
@@ -200,10 +222,49 @@ def _feedback(con: Any, outcome: Outcome, folder: Path) -> None:
     con.print(f"Umpan balik untuk {len(written)} berkas kab/kota ditulis ke {folder}.")
 
 
-def _atomic_write(target: Path, produce: Callable[[Path], None]) -> None:
-    from ..book.atomic import atomic_write
+def _write_output(target: Path, produce: Callable[[Path], None], personal: bool
+                  ) -> tuple[str, ...]:
+    """Write the provincial book; a backup is kept only when neither version holds names.
 
-    atomic_write(target, produce, backup=True)
+    A backup of an output made with --sertakan-data-pribadi would leave names and NIKs
+    behind in a file nobody asked for, so none is made, a stale one is removed, and the
+    user is told.
+    """
+    from ..book.atomic import atomic_write, backup_path
+
+    notes: list[str] = []
+    old_personal = _holds_personal_data(target)
+    if personal or old_personal:
+        bak = backup_path(target)
+        if _holds_personal_data(bak):
+            bak.unlink(missing_ok=True)
+            notes.append(f"Cadangan lama {bak.name} berisi data pribadi dan telah dihapus.")
+        if old_personal:
+            notes.append(f"Versi sebelumnya {target.name} berisi data pribadi (nama dan NIK); "
+                         "versi itu diganti tanpa disimpan sebagai cadangan.")
+    atomic_write(target, produce, backup=not (personal or old_personal))
+    return tuple(notes)
+
+
+#: the first line of the Duplikat sheet of a book made with --sertakan-data-pribadi
+PERSONAL_MARK = b"PERINGATAN: sheet ini berisi data pribadi"
+
+
+def _holds_personal_data(path: Path) -> bool:
+    """Whether a provincial book this command wrote was made with --sertakan-data-pribadi."""
+    import zipfile
+
+    if not path.is_file():
+        return False
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                if info.filename.startswith("xl/") and info.filename.endswith(".xml") and \
+                        info.file_size < 64 << 20 and PERSONAL_MARK in zf.read(info):
+                    return True
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError):
+        return False
+    return False
 
 
 def _sidik(g: Gate) -> str:
@@ -221,6 +282,14 @@ def _check_output(output: Path) -> None:
     if not output.parent.is_dir():
         raise UnusableWorkbook(f"Folder keluaran '{output.parent}' tidak ada; buat dulu "
                                "foldernya atau pilih folder lain.")
+    from ..book.atomic import NAME_MAX
+
+    if len(output.name.encode("utf-8")) > NAME_MAX - 20:  # room for the lock and temp names
+        raise UnusableWorkbook(f"Nama berkas keluaran terlalu panjang ({len(output.name)} "
+                               "karakter); pilih nama yang lebih pendek.")
+    if not os.access(output.parent, os.W_OK):
+        raise UnusableWorkbook(f"Folder keluaran '{output.parent}' tidak dapat ditulisi; pilih "
+                               "folder lain.")
 
 
 def _require_province_code(kode: str) -> None:
@@ -297,7 +366,10 @@ class _progress:
     def __enter__(self) -> Progress | None:
         if not sys.stderr.isatty() or os.environ.get("SPM_XL_NO_PROGRESS"):
             return None
+        from rich.markup import escape as rich_escape
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        from ..book.cells import one_line
 
         self.bar = Progress(TextColumn("Membaca berkas"), BarColumn(), MofNCompleteColumn(),
                             TextColumn("{task.description}"), console=self.con,
@@ -306,7 +378,8 @@ class _progress:
         self.task = self.bar.add_task("", total=None)
 
         def tick(report: FileReport, total: int) -> None:
-            self.bar.update(self.task, advance=1, total=total, description=report.source.name)
+            self.bar.update(self.task, advance=1, total=total,
+                            description=rich_escape(one_line(report.source.name, 60)))
 
         return tick
 
@@ -318,12 +391,14 @@ class _progress:
 def _report(con: Any, out: Outcome) -> None:
     from rich.markup import escape as rich_escape
 
-    from ..book.cells import printable
+    from ..book.cells import one_line
 
-    def escape(text: str) -> str:  # file names and reasons are data: no markup, no controls
-        return rich_escape(printable(text))
+    def escape(text: str) -> str:  # file names and reasons are data: no markup, no controls,
+        return rich_escape(one_line(text, 4000))  # no newline (a name could fake a line)
 
     g = out.gate
+    for warning in out.warnings:
+        con.print(f"[yellow]Peringatan:[/] {escape(warning)}", markup=True)
     con.print(f"Provinsi: {province_text(g.province)}"
               + (f" — {g.province.alasan}." if g.province else "."))
     if g.period:
@@ -332,11 +407,15 @@ def _report(con: Any, out: Outcome) -> None:
         con.print(f"Periode: Tahun {g.period[0]}, Triwulan "
                   f"{labels.QUARTER_ROMAN[g.period[1] - 1]}.")
     used = len(g.districts) + (1 if g.own else 0)
-    con.print(f"{len(out.sources)} berkas diperiksa: {used} dipakai, {len(g.rejected)} "
-              f"ditolak, {sum(len(c.reports) for c in g.conflicts)} dalam konflik.")
+    con.print(f"{len(out.sources) - len(out.skipped)} berkas diperiksa: {used} dipakai, "
+              f"{len(g.rejected)} ditolak, {sum(len(c.reports) for c in g.conflicts)} dalam "
+              f"konflik" + (f"; {len(out.skipped)} dilewati." if out.skipped else "."))
     for x in g.rejected:
         con.print(f"[red]Ditolak[/] {escape(x.report.source.name)}: {escape(x.alasan)}",
                   markup=True)
+    for r in out.skipped:
+        con.print(f"[yellow]Dilewati[/] {escape(r.source.name)}: "
+                  f"{escape((r.error or '').removeprefix('Dilewati: '))}", markup=True)
     for c in g.conflicts:
         con.print(f"[red]Konflik[/] kab/kota {escape(c.kode)} dikirim dalam "
                   f"{escape(', '.join(r.source.name for r in c.reports))}; tidak ada yang "
@@ -355,7 +434,7 @@ def _report(con: Any, out: Outcome) -> None:
                   "tempat aman dan jangan dibagikan; tanpa kunci yang sama, ID pseudonim tidak "
                   "cocok lagi antar konsolidasi.")
     if out.written:
-        con.print(f"Hasil ditulis ke {out.written}.")
+        con.print(f"Hasil ditulis ke {one_line(str(out.written), 4000)}.")
     else:
         con.print("[red]Tidak ada berkas yang dapat dikonsolidasikan; tidak ada hasil yang "
                   "ditulis.[/]", markup=True)

@@ -88,9 +88,10 @@ def accepted(book: Book) -> list[FileReport]:
 
 
 def region(r: FileReport) -> str:
-    """The region's name from the Kemendagri list (what the district typed if unknown)."""
+    """The region's name from the Kemendagri list (a fixed text if the code is unknown: what
+    a district typed never reaches the province's workbook)."""
     assert r.identity is not None
-    return region_name(r.identity.kode) or r.identity.nama
+    return region_name(r.identity.kode) or "(wilayah tidak dikenal)"
 
 
 #: the completeness score column (``spm_xl.keterisian``) of Rekap Kab-Kota and Sumber

@@ -12,6 +12,7 @@ from ..catalogue import load_catalogue
 from ..finding_kinds import group_findings
 from ..findings import SEVERITY_TEXT
 from .model import FileReport, is_empty
+from .neutral import code_label, file_label, reason, sheet_label, version_label
 from .sheets import (
     BELUM_MENGIRIM,
     DUPLIKAT,
@@ -80,7 +81,7 @@ def _duplicate_rows(book: Book) -> Iterator[list[Value]]:
             ident = report.identity
             assert ident is not None
             values: list[Value] = [n, pid, group.layanan, count, ident.kode, region(report),
-                                   report.source.name, m.keys.sheet, m.row]
+                                   file_label(report), sheet_label(m.keys.sheet), m.row]
             if book.personal:
                 k = m.keys
                 values += [k.nik[m.position] if k.nik else None,
@@ -112,16 +113,18 @@ def pemeriksaan(wb: xlsxwriter.Workbook, book: Book) -> None:
 def _finding_rows(book: Book) -> Iterator[list[Value]]:
     g = book.gate
     for x in g.rejected:
-        yield _file_row(x.report, "berkas_ditolak", f"Berkas tidak dipakai: {x.alasan}")
+        yield _file_row(x.report, "berkas_ditolak",
+                        f"Berkas tidak dipakai: {reason(str(x.alasan), x.report)}")
     for c in g.conflicts:
-        names = ", ".join(r.source.name for r in c.reports)
+        names = ", ".join(file_label(r) for r in c.reports)
         for r in c.reports:
             yield _file_row(r, "konflik_kabkota",
                             f"Kab/kota {c.kode} dikirim dalam lebih dari satu berkas ({names}); "
                             "tidak ada yang dipakai sampai hanya satu yang dikirim.")
     for r in accepted(book):
         for grp in group_findings(r.findings):
-            yield [*_where(r), SEVERITY_TEXT[grp.tingkat], grp.sheet, grp.kode, grp.jumlah,
+            yield [*_where(r), SEVERITY_TEXT[grp.tingkat], sheet_label(grp.sheet), grp.kode,
+                   grp.jumlah,
                    grp.sel or None, grp.keterangan]
 
 
@@ -131,7 +134,9 @@ def _file_row(r: FileReport, kode: str, why: str) -> list[Value]:
 
 def _where(r: FileReport) -> list[Value]:
     ident = r.identity
-    return [ident.kode if ident else None, region(r) if ident else None, r.source.name]
+    # names as the province may show them: never what a district typed (issue 12)
+    return [code_label(ident.kode) if ident else None, region(r) if ident else None,
+            file_label(r)]
 
 
 # --- Sumber --------------------------------------------------------------------------------
@@ -152,10 +157,11 @@ def sumber(wb: xlsxwriter.Workbook, book: Book) -> None:
     def rows() -> Iterator[list[Value]]:
         for r in book.sources:
             ident = r.identity
-            yield [r.source.name, r.source.sha256, r.source.size,
-                   ident.versi_templat if ident else None,
+            yield [file_label(r), r.source.sha256, r.source.size,
+                   version_label(ident.versi_templat) if ident else None,
                    labels.TINGKAT_TEXT.get(ident.tingkat) if ident else None,
-                   ident.kode if ident else None, ident.nama if ident else None,
+                   code_label(ident.kode) if ident else None,
+                   region(r) if ident else None,
                    ident.tahun if ident else None,
                    labels.QUARTER_ROMAN[ident.triwulan - 1]
                    if ident and 1 <= ident.triwulan <= 4 else None,
@@ -179,20 +185,22 @@ def _filled(value: bool | None) -> str:
 
 def _statuses(book: Book) -> dict[str, str]:
     g = book.gate
-    out = {r.source.path: "Dipakai" for r in g.districts}
+    out = {r.source.path: reason(r.error, r) for r in book.sources
+           if r.error and r.error.startswith("Dilewati")}
+    out.update({r.source.path: "Dipakai" for r in g.districts})
     if g.own is not None:
         out[g.own.source.path] = "Dipakai (buku kerja provinsi, P1-P5)"
     for x in g.rejected:
-        out[x.report.source.path] = f"Ditolak: {x.alasan}"
+        out[x.report.source.path] = f"Ditolak: {reason(x.alasan, x.report)}"
     for c in g.conflicts:
         for r in c.reports:
-            others = ", ".join(x.source.name for x in c.reports if x is not r)
+            others = ", ".join(file_label(x) for x in c.reports if x is not r)
             out[r.source.path] = (f"Konflik: kab/kota {c.kode} juga dikirim dalam {others}; "
                                   "tidak dipakai")
     for r in g.districts:
         if is_empty(r):
             out[r.source.path] = "Kosong: tidak ada baris penerima; tidak diperingkat"
     for copy, original in g.copies:
-        out[copy.source.path] = (f"Salinan identik dari {original.source.name} (SHA-256 sama); "
+        out[copy.source.path] = (f"Salinan identik dari {file_label(original)} (SHA-256 sama); "
                                  "dihitung sekali")
     return out

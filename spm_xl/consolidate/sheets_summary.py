@@ -17,6 +17,7 @@ from ..quarters import BELUM
 from ..records import Settings
 from ..regions import regions
 from .model import FileReport, is_empty
+from .neutral import file_label
 from .previous import previous_columns, previous_values, ringkasan_section
 from .sheets import (
     DASHBOARD,
@@ -69,7 +70,7 @@ def ringkasan(wb: xlsxwriter.Workbook, book: Book) -> None:
         ("Triwulan dilaporkan", labels.QUARTER_ROMAN[q - 1] if g.period else "-"),
         ("Berkas diperiksa", len(book.sources)),
         ("Kab/kota dikonsolidasikan", f"{len(g.districts)} dari {all_kabkota}"),
-        ("Buku kerja provinsi sendiri (P1-P5)", g.own.source.name if g.own else "tidak ada"),
+        ("Buku kerja provinsi sendiri (P1-P5)", file_label(g.own) if g.own else "tidak ada"),
         ("Berkas ditolak", len(g.rejected)),
         ("Kab/kota dengan berkas ganda (konflik, tidak dipakai)", len(g.conflicts)),
         ("Kab/kota belum mengirim", len(g.missing)),
@@ -191,7 +192,7 @@ def rekap_kabkota(wb: xlsxwriter.Workbook, book: Book) -> None:
             rank, ident.kode, region(report), None, "Seluruh layanan", y, x,
             share_or(o.share(x, y)), None, KOSONG if is_empty(report) else None,
             result.biaya, share_or(result.indeks_daerah[q - 1]),
-            result.kategori_daerah[q - 1] or o.TIDAK_ADA_SASARAN, report.source.name,
+            result.kategori_daerah[q - 1] or o.TIDAK_ADA_SASARAN, file_label(report),
             keterisian_of(report), *previous_values(book, report, q),
             ladder_text(report, province)], total=True)
         for s in result.layanan:

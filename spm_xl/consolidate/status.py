@@ -15,6 +15,8 @@ from ..regions import regions
 from ..waktu import indonesian_time
 from .inputs import Gate
 from .model import FileReport, is_empty
+from .neutral import file_label
+from .neutral import reason as unquoted_reason
 
 DIPAKAI = "Dipakai"
 KOSONG = "Kosong"
@@ -42,30 +44,31 @@ def status_board(g: Gate) -> list[DistrictStatus]:
     rejected: dict[str, list[tuple[FileReport, str]]] = {}
     for x in g.rejected:
         if x.report.identity is not None:
-            rejected.setdefault(x.report.identity.kode, []).append((x.report, x.alasan))
+            rejected.setdefault(x.report.identity.kode, []).append(
+                (x.report, unquoted_reason(str(x.alasan), x.report)))
     board = []
     for k in regions().kabkota_of(g.province.kode):
         if k.kode in used:
             r = used[k.kode]
             copy = copies.get(r.source.path)
-            note = (f"{copy.source.name} adalah salinan identik (SHA-256 sama); dihitung sekali."
+            note = (f"{file_label(copy)} adalah salinan identik (SHA-256 sama); dihitung sekali."
                     if copy else "")
             if is_empty(r):
                 board.append(DistrictStatus(
-                    k.kode, k.nama, KOSONG, (r.source.name,),
+                    k.kode, k.nama, KOSONG, (file_label(r),),
                     "Templat terkirim tanpa satu baris penerima pun; tidak diperingkat. "
                     + note))
             else:
-                board.append(DistrictStatus(k.kode, k.nama, DIPAKAI, (r.source.name,), note))
+                board.append(DistrictStatus(k.kode, k.nama, DIPAKAI, (file_label(r),), note))
         elif k.kode in conflicts:
             files = conflicts[k.kode]
             board.append(DistrictStatus(k.kode, k.nama, KONFLIK,
-                                        tuple(r.source.name for r in files),
+                                        tuple(file_label(r) for r in files),
                                         conflict_note(files)))
         elif k.kode in rejected:
             why = rejected[k.kode]
             board.append(DistrictStatus(k.kode, k.nama, DITOLAK,
-                                        tuple(r.source.name for r, _ in why),
+                                        tuple(file_label(r) for r, _ in why),
                                         " | ".join(reason for _, reason in why)))
         else:
             board.append(DistrictStatus(k.kode, k.nama, BELUM, (), ""))
@@ -82,9 +85,9 @@ def conflict_note(files: tuple[FileReport, ...]) -> str:
         when = saved[r.source.path]
         shown = (indonesian_time(datetime.fromtimestamp(when, UTC), kode) if when
                  else "waktu tidak diketahui")
-        parts.append(f"{r.source.name}: {sum(r.rows.values())} baris, disimpan {shown}")
+        parts.append(f"{file_label(r)}: {sum(r.rows.values())} baris, disimpan {shown}")
     return (f"Isi berkas berbeda; tidak ada yang dipakai. {'; '.join(parts)}. Yang terbaru: "
-            f"{newest.source.name}. Kirim ulang satu berkas saja.")
+            f"{file_label(newest)}. Kirim ulang satu berkas saja.")
 
 
 def _mtime(path: str) -> float | None:

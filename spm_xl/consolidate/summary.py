@@ -155,11 +155,16 @@ def totals(districts: list[FileReport], quarter: int,
 
 def consolidation_json(g: Gate, duplicate_persons: int) -> dict[str, Any]:
     """The ``konsolidasi --json`` document of SPEC 4: no name and no NIK in it."""
+    from .neutral import code_label, file_label, reason, region_label
+
     province = province_settings(g.own)
 
     def region(r: FileReport) -> dict[str, Any]:
         assert r.identity is not None and r.result is not None
-        doc = {**region_json(r.identity, r.result, r.findings), "berkas": r.source.name}
+        doc = region_json(r.identity, r.result, r.findings)
+        doc["wilayah"] = {**doc["wilayah"], "kode": code_label(r.identity.kode),
+                          "nama": region_label(r.identity.kode)}
+        doc["berkas"] = file_label(r)
         if r.narasi is not None:  # whether D and E were filled, never their text
             doc["laporan"] = {"permasalahan_terisi": r.narasi.permasalahan,
                               "tahapan_terisi": r.narasi.tahapan}
@@ -176,12 +181,13 @@ def consolidation_json(g: Gate, duplicate_persons: int) -> dict[str, Any]:
         "triwulan": g.period[1] if g.period else None,
         "kabkota": [region(r) for r in g.districts],
         "provinsi": region(g.own) if g.own else None,
-        "ditolak": [{"berkas": x.report.source.name, "kode": x.kode,
-                     "kode_wilayah": x.report.identity.kode if x.report.identity else None,
-                     "alasan": str(x.alasan)} for x in g.rejected],
-        "salinan_identik": [{"berkas": c.source.name, "sama_dengan": o.source.name}
+        "ditolak": [{"berkas": file_label(x.report), "kode": x.kode,
+                     "kode_wilayah": code_label(x.report.identity.kode)
+                     if x.report.identity else None,
+                     "alasan": reason(str(x.alasan), x.report)} for x in g.rejected],
+        "salinan_identik": [{"berkas": file_label(c), "sama_dengan": file_label(o)}
                             for c, o in g.copies],
-        "konflik": [{"kode": c.kode, "berkas": [r.source.name for r in c.reports]}
+        "konflik": [{"kode": c.kode, "berkas": [file_label(r) for r in c.reports]}
                     for c in g.conflicts],
         "belum_mengirim": [{"kode": k.kode, "nama": k.nama} for k in g.missing],
         "status_kabkota": [{"kode": s.kode, "nama": s.nama, "status": s.status,

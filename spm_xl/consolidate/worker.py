@@ -9,6 +9,7 @@ importable top-level and picklable, as the ``spawn`` start method requires.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -44,6 +45,9 @@ def process_file(path: str, personal: bool = False, seal: bool = False) -> FileR
     p = Path(path)
     source = Source(str(p), p.name)
     try:
+        if not p.is_file():  # a FIFO or /dev/zero named by a glob would hang the hash
+            raise UnusableWorkbook(f"'{p.name}' bukan berkas biasa (folder, pipa atau "
+                                   "perangkat); dilewati.")
         sha, size = file_sha256(p)
         source = Source(str(p), p.name, sha, size)
         with _no_cycle_collection():
@@ -166,8 +170,12 @@ def _day(value: object) -> date | None:
     return value if isinstance(value, date) else None
 
 
+Task = Callable[[str, bool, bool], FileReport]
+
+
 def process_all(paths: Sequence[Path], *, personal: bool, jobs: int,
-                progress: Progress | None = None, seal: bool = False) -> list[FileReport]:
+                progress: Progress | None = None, seal: bool = False,
+                task: Task | None = None) -> list[FileReport]:
     """``process_file`` for every path, in input order; ``jobs`` > 1 uses a spawn pool."""
     if jobs <= 1 or len(paths) <= 1:
         out = []
@@ -180,24 +188,67 @@ def process_all(paths: Sequence[Path], *, personal: bool, jobs: int,
     results: list[FileReport | None] = [None] * len(paths)
     # biggest first: the last task to start should be a small one (better load balance)
     order = sorted(range(len(paths)), key=lambda i: -_size(paths[i]))
+    run = task or process_file
+    broken = _run_pool(run, paths, order, personal, seal, jobs, results, progress)
+    for i in broken:  # a worker died: each file it may have held runs alone, so one file can
+        # only ever reject itself and every sound district is still read
+        again = _run_pool(run, paths, [i], personal, seal, 1, results, progress)
+        if again:
+            lost = FileReport(Source(str(paths[i]), paths[i].name), error=(
+                "Proses pembaca berhenti mendadak (memori habis atau berkas rusak) saat "
+                "membaca berkas ini; berkas dilewati. Minta kiriman ulang berkas ini."))
+            results[i] = lost
+            if progress:
+                progress(lost, len(paths))
+    return [r for r in results if r is not None]
+
+
+def _run_pool(task: Task, paths: Sequence[Path], order: Sequence[int], personal: bool,
+              seal: bool, jobs: int, results: list[FileReport | None],
+              progress: Progress | None) -> list[int]:
+    """Run ``order`` in a fresh pool; the indices whose worker died come back to retry."""
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+    broken: list[int] = []
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
+                             initializer=limit_memory) as pool:
         futures: dict[Future[FileReport], int] = {
-            pool.submit(process_file, str(paths[i]), personal, seal): i for i in order}
+            pool.submit(task, str(paths[i]), personal, seal): i for i in order}
         for fut in as_completed(futures):
             i = futures[fut]
             try:
                 report = fut.result()
             except BrokenProcessPool:
-                report = FileReport(Source(str(paths[i]), paths[i].name), error=(
-                    "Proses pembaca berhenti mendadak (kemungkinan memori habis) saat membaca "
-                    "berkas ini; coba lagi dengan lebih sedikit berkas sekaligus."))
+                broken.append(i)
+                continue
             except Exception as e:  # e.g. a result that could not travel back
                 report = FileReport(Source(str(paths[i]), paths[i].name), error=_unexpected(e))
             results[i] = report
             if progress:
                 progress(report, len(paths))
-    return [r for r in results if r is not None]
+    return sorted(broken)
+
+
+#: address space a worker may use (bytes); SPM_XL_MEMORI_MB overrides it
+WORKER_MEMORY = 3 << 30
+
+
+def limit_memory() -> None:
+    """Cap this worker's address space, so a file that would exhaust memory kills only it.
+
+    POSIX only (``RLIMIT_AS``); Windows has no per-process limit without job objects, so
+    there the bounds in ``book.safe`` are the only defence (see README, threat model).
+    """
+    try:
+        import resource
+    except ImportError:  # Windows
+        return
+    mb = os.environ.get("SPM_XL_MEMORI_MB", "")
+    limit = int(mb) << 20 if mb.isdigit() and int(mb) > 0 else WORKER_MEMORY
+    with contextlib.suppress(ValueError, OSError):
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
 def _unexpected(e: BaseException) -> str:
