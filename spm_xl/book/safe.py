@@ -40,6 +40,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 import defusedxml.ElementTree as SafeET
+import numpy as np
+import numpy.typing as npt
 from defusedxml import DefusedXmlException
 
 from ..findings import UnusableWorkbook
@@ -329,6 +331,13 @@ class _Budget:
     lengths: list[int]  # bytes of each shared string, in order
     cells: int = 0  # rectangle cells, every sheet
     string_bytes: int = 0  # shared-string bytes copied into the cells using them
+    _si: npt.NDArray[np.int64] | None = None
+
+    def si_lengths(self) -> npt.NDArray[np.int64]:
+        """``lengths`` without the trailing longest, as an array built once per book."""
+        if self._si is None:
+            self._si = np.asarray(self.lengths[:-1], dtype=np.int64)
+        return self._si
 
 
 def _check_book(zf: zipfile.ZipFile, name: str) -> None:
@@ -357,7 +366,7 @@ def _check_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, name: 
     the previous one and a cell without ``r`` the previous cell, so counting the ``r``
     attributes alone would miss 100,000 bare ``<row>`` elements before one far cell.
     """
-    scan = _scan_extent(zf, info, name, budget.lengths)
+    scan = _scan_extent(zf, info, name, budget)
     rows, cols = scan.rows, scan.cols
     if info.compress_size > FULL_SCAN_BYTES:  # the fast scan saw no far refs: trust <dimension>
         m = _DIMENSION.search(_read_head(zf, info, name))
@@ -401,7 +410,7 @@ class _Extent:
 
 
 def _scan_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
-                 lengths: list[int]) -> _Extent:
+                 budget: _Budget) -> _Extent:
     """The rectangle the reader will allocate for one worksheet part, streaming.
 
     A small part is read with regular expressions over every reference. A large one (a real
@@ -417,11 +426,11 @@ def _scan_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
             while chunk := part.read(CHUNK):
                 block = tail + chunk
                 cut = max(block.rfind(b"<"), len(block) - 64)
-                _scan_block(block[:cut], out, full, lengths)
+                _scan_block(block[:cut], out, full, budget)
                 tail = block[cut:]
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
         raise UnusableWorkbook(_broken(name)) from exc
-    _scan_block(tail, out, full, lengths)
+    _scan_block(tail, out, full, budget)
     out.widest_bare = max(out.widest_bare, out.row_bare_cells)
     # a bare row follows the previous row, a bare cell the previous cell: add their counts
     out.rows = max(out.rows, out.last_row) + out.bare_rows
@@ -429,12 +438,13 @@ def _scan_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
     return out
 
 
-def _scan_block(head: bytes, out: _Extent, full: bool, lengths: list[int]) -> None:
+def _scan_block(head: bytes, out: _Extent, full: bool, budget: _Budget) -> None:
     strings = head.count(b't="s"')
+    lengths = budget.lengths
     if strings and lengths:
         longest = lengths[-1]  # the last item is the longest (see _shared_string_lengths)
         if strings * longest > SHORT_STRING_BYTES * strings:  # sum what each cell copies
-            out.string_bytes += _copied_bytes(head, lengths)
+            out.string_bytes += _copied_bytes(head, budget.si_lengths())
         else:
             out.string_bytes += strings * longest
     rows_all = head.count(b"<row") - head.count(b"<rowBreaks") + _prefixed(head, b":row")
@@ -471,13 +481,13 @@ def _prefixed(block: bytes, tag: bytes) -> int:
     return len(re.findall(rb"<\w+" + re.escape(tag), block)) if tag in block else 0
 
 
-def _copied_bytes(head: bytes, lengths: list[int]) -> int:
-    total = 0
-    top = len(lengths) - 1
-    for digits in _STRING_CELL.findall(head):
-        i = int(digits)
-        total += lengths[i] if i < top else 0
-    return total
+def _copied_bytes(head: bytes, si_lengths: npt.NDArray[np.int64]) -> int:
+    """Bytes the string cells of ``head`` copy, each its own shared string (column-wise)."""
+    found = _STRING_CELL.findall(head)
+    if not found:
+        return 0
+    index = np.array(found, dtype="S9").astype(np.int64)
+    return int(si_lengths[index[index < len(si_lengths)]].sum())
 
 
 def _shared_string_lengths(zf: zipfile.ZipFile, name: str) -> list[int]:
