@@ -297,8 +297,8 @@ def test_konsolidasi_sebelumnya_shows_the_change(history: list[Path], tmp_path: 
     rekap = [[c.value for c in r] for r in wb["Rekap Kab-Kota"].iter_rows()]
     header = next(r for r in rekap if r[1] == "Kode Wilayah")
     kolaka = next(r for r in rekap if r[1] == "74.01")
-    assert kolaka[header.index("Indeks Daerah TW II 2025")] == 50
-    assert kolaka[header.index("Perubahan Indeks Daerah (poin)")] == 25
+    assert kolaka[header.index("Indeks SPM Bidang Sosial TW II 2025")] == 50
+    assert kolaka[header.index("Perubahan Indeks SPM Bidang Sosial (poin)")] == 25
     assert kolaka[header.index("Arah")] == "naik"
     assert kolaka[header.index("Keterisian (0-100)")] == 80  # no budget given
     texts = [c.value for r in wb["Ringkasan"].iter_rows() for c in r]

@@ -66,8 +66,8 @@ def previous_columns(book: Book) -> list[o.Column]:
     prev = book.sebelumnya
     if prev is None:
         return []
-    return [o.Column(f"Indeks Daerah {period_text(prev.period)}", "indeks", 11),
-            o.Column("Perubahan Indeks Daerah (poin)", "desimal", 11),
+    return [o.Column(f"Indeks SPM Bidang Sosial {period_text(prev.period)}", "indeks", 11),
+            o.Column("Perubahan Indeks SPM Bidang Sosial (poin)", "desimal", 11),
             o.Column("Arah", "teks", 8)]
 
 
@@ -114,7 +114,7 @@ def ringkasan_section(wb: xlsxwriter.Workbook, ws: Worksheet, row: int, prev: Pr
             o.Column("Arah", "teks"))
     rows: list[list[o.CellValue]] = []
     for label, before, current in (("% Penerima Gabungan (ΣX/ΣY)", before_pooled, now[0]),
-                                   ("Rata-rata Indeks Daerah", before_mean, now[1])):
+                                   ("Rata-rata Indeks SPM Bidang Sosial", before_mean, now[1])):
         delta = change(current, before)
         rows.append([label, before, current, delta, _arah(delta)])
     row = o.write_table(ws, wb, row, cols, rows)

@@ -91,7 +91,7 @@ def ringkasan(wb: xlsxwriter.Workbook, book: Book) -> None:
     cols = (o.Column("Uraian", "teks"), o.Column("Sasaran (Y)", "bilangan"),
             o.Column("Terlayani (X)", "bilangan"),
             o.Column("% Penerima Gabungan (ΣX/ΣY)", "persen"),
-            o.Column("Rata-rata Indeks Daerah", "indeks"), o.Column("Kategori", "teks"),
+            o.Column("Rata-rata Indeks SPM Bidang Sosial", "indeks"), o.Column("Kategori", "teks"),
             o.Column("Kebutuhan Biaya (Rp)", "rupiah"), o.Column("Sisa (Rp)", "rupiah"))
     row = o.write_header(ws, wb, row, cols)
     ladder = province_settings(g.own)
@@ -115,8 +115,8 @@ def ringkasan(wb: xlsxwriter.Workbook, book: Book) -> None:
     notes = (
         "% Penerima Gabungan = jumlah terlayani seluruh daerah dibagi jumlah sasaran seluruh "
         "daerah (ΣX/ΣY).",
-        "Rata-rata Indeks Daerah = rata-rata sederhana Indeks SPM Bidang Sosial kab/kota "
-        "(setiap kab/kota berbobot sama).",
+        "Rata-rata Indeks SPM Bidang Sosial = rata-rata sederhana Indeks SPM Bidang Sosial "
+        "kab/kota (setiap kab/kota berbobot sama).",
         ladder_note(g.districts, g.own),
         "Semua angka dihitung ulang dari baris penerima; angka yang tersimpan di buku kerja "
         "kab/kota tidak dipakai.",
@@ -169,7 +169,7 @@ def rekap_kabkota(wb: xlsxwriter.Workbook, book: Book) -> None:
             o.Column(f"{o.O_INDEKS} {tw}", "indeks", 9),
             o.Column(f"{o.O_KATEGORI} {tw}", "teks", 16),
             o.Column("Kebutuhan Biaya (Rp)", "rupiah", 17),
-            o.Column(f"Indeks Daerah {tw}", "indeks", 10),
+            o.Column(f"Indeks SPM Bidang Sosial {tw}", "indeks", 10),
             o.Column(f"Kategori Daerah {tw}", "teks", 16), o.Column("Berkas", "teks", 30),
             o.Column(KETERISIAN, "indeks", 11), *previous_columns(book),
             o.Column("Tangga Kategori", "teks", 30))
@@ -227,7 +227,8 @@ def rekap_layanan(wb: xlsxwriter.Workbook, book: Book) -> None:
             o.Column("Sasaran (ΣY)", "bilangan", 12),
             o.Column(f"Terlayani (ΣX) {tw}", "bilangan", 12),
             o.Column(f"% Penerima Gabungan (ΣX/ΣY) {tw}", "persen", 16),
-            o.Column(f"Rata-rata Indeks Daerah (rata-rata sederhana) {tw}", "indeks", 18),
+            o.Column(f"Rata-rata Indeks SPM Bidang Sosial (rata-rata sederhana) {tw}", "indeks",
+                     18),
             o.Column("Kategori dari Rata-rata Indeks", "teks", 16),
             o.Column("Kebutuhan Biaya (Rp)", "rupiah", 21), o.Column("Sisa (Rp)", "rupiah", 21))
     ws = begin(wb, REKAP_LAYANAN, "Rekap per Jenis Pelayanan Dasar", book,
@@ -255,8 +256,8 @@ def rekap_layanan(wb: xlsxwriter.Workbook, book: Book) -> None:
     notes = (
         "% Penerima Gabungan: seluruh penerima semua daerah dijumlahkan lebih dulu "
         "(ΣX/ΣY); daerah besar berbobot lebih besar.",
-        "Rata-rata Indeks Daerah: rata-rata sederhana indeks layanan tiap daerah yang punya "
-        "sasaran; setiap daerah berbobot sama. Keduanya sengaja ditampilkan terpisah.",
+        "Rata-rata Indeks SPM Bidang Sosial: rata-rata sederhana indeks layanan tiap daerah yang "
+        "punya sasaran; setiap daerah berbobot sama. Keduanya sengaja ditampilkan terpisah.",
     )
     label = o.named_format(wb, "stempel_label")
     for line in notes:
@@ -338,9 +339,9 @@ def dashboard(wb: xlsxwriter.Workbook, book: Book) -> None:
     name = DASHBOARD
     cat = load_catalogue()
     # 1. index per kab/kota, ranked
-    row = o.write_section(ws, wb, HEAD, f"Indeks Daerah per Kab/Kota {tw}")
+    row = o.write_section(ws, wb, HEAD, f"Indeks SPM Bidang Sosial per Kab/Kota {tw}")
     cols: Sequence[o.Column] = (o.Column("Kab/Kota", "teks"),
-                                o.Column(f"Indeks Daerah {tw}", "indeks"))
+                                o.Column(f"Indeks SPM Bidang Sosial {tw}", "indeks"))
     row = o.write_header(ws, wb, row, cols)
     first = row
     ranked = ranking(book.gate.districts, q)
@@ -352,7 +353,7 @@ def dashboard(wb: xlsxwriter.Workbook, book: Book) -> None:
     chart_row = HEAD
     if ranked:
         chart = wb.add_chart({"type": "bar"})
-        chart.add_series({"name": f"Indeks Daerah {tw}",
+        chart.add_series({"name": f"Indeks SPM Bidang Sosial {tw}",
                           "categories": [name, first, 0, row - 1, 0],
                           "values": [name, first, 1, row - 1, 1],
                           "data_labels": {"value": True, "num_format": o.INDEX_FORMAT}})

@@ -227,7 +227,8 @@ def _first_release(path: Path, grid: list[list[object]]) -> list[Snapshot]:
         if point is None:
             point = snap.districts[kode] = DistrictPoint(
                 kode, _text(_cell(row, by_stem.get("Kab/Kota"))) or kode, d.DIKIRIM,
-                indeks=_decimal(_cell(row, by_stem.get("Indeks Daerah"))),
+                indeks=_decimal(_cell(row, by_stem.get(
+                    "Indeks SPM Bidang Sosial", by_stem.get("Indeks Daerah")))),
                 kategori=_category(_text(_cell(row, by_stem.get("Kategori Daerah")))))
         point.layanan[layanan] = ServicePoint(
             layanan, _int(_cell(row, by_stem.get("Sasaran (Y)"))),

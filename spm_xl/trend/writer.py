@@ -116,7 +116,8 @@ def _ringkasan(wb: xlsxwriter.Workbook, series: Series, stamp: Stamp,
         "terhadap triwulan yang sama tahun sebelumnya; naik / turun / tetap.",
         "Sel kosong = tidak ada data untuk periode itu (celah), bukan nol.",
         "Provinsi: % Penerima Gabungan = ΣX/ΣY seluruh kab/kota yang mengirim; Rata-rata "
-        "Indeks Daerah = rata-rata sederhana indeks kab/kota (setiap kab/kota berbobot sama).",
+        "Indeks SPM Bidang Sosial = rata-rata sederhana indeks kab/kota (setiap kab/kota "
+        "berbobot sama).",
         *DEFINITION_LINES,
     ])
 
@@ -164,17 +165,17 @@ def _matrix(wb: xlsxwriter.Workbook, ws: Worksheet, row: int, series: Series,
 
 
 def _indeks(wb: xlsxwriter.Workbook, series: Series, stamp: Stamp) -> None:
-    ws = _begin(wb, INDEKS, "Indeks Daerah per Kab/Kota per Periode", series, stamp,
+    ws = _begin(wb, INDEKS, "Indeks SPM Bidang Sosial per Kab/Kota per Periode", series, stamp,
                 [10, 26, *([11] * max(len(series.periods()), 8))])
     districts = series.districts()
-    row = o.write_section(ws, wb, HEAD, "Indeks Daerah (sel kosong = tidak ada data)")
+    row = o.write_section(ws, wb, HEAD, "Indeks SPM Bidang Sosial (sel kosong = tidak ada data)")
     all_steps = {k: t.district_steps(series, k) for k, _ in districts}
     row = _matrix(wb, ws, row, series, districts,
                   [[s.indeks for s in all_steps[k]] for k, _ in districts],
-                  "Indeks Daerah per Kab/Kota", "Kab/Kota")
+                  "Indeks SPM Bidang Sosial per Kab/Kota", "Kab/Kota")
     row = o.write_section(ws, wb, row + 1, "Perubahan dan Kategori per Periode")
     cols = (o.Column("Kode", "teks", 10), o.Column("Kab/Kota", "teks", 26),
-            o.Column("Periode", "teks", 11), o.Column("Indeks Daerah", "indeks", 11),
+            o.Column("Periode", "teks", 11), o.Column("Indeks SPM Bidang Sosial", "indeks", 11),
             o.Column("Kategori Daerah", "teks", 16), *_CHANGE_COLUMNS)
     rows = [[k, nama, period_text(s.period), *_step_values(s, _reported(series, k, s.period))]
             for k, nama in districts for s in all_steps[k]]
@@ -238,7 +239,7 @@ def _provinsi(wb: xlsxwriter.Workbook, series: Series, stamp: Stamp) -> None:
             o.Column("Kab/Kota Tercatat", "bilangan"), o.Column("Sasaran (ΣY)", "bilangan"),
             o.Column("Terlayani (ΣX)", "bilangan"),
             o.Column("% Penerima Gabungan (ΣX/ΣY)", "persen"),
-            o.Column("Rata-rata Indeks Daerah (rata-rata sederhana)", "indeks"),
+            o.Column("Rata-rata Indeks SPM Bidang Sosial (rata-rata sederhana)", "indeks"),
             o.Column("Kategori dari Rata-rata", "teks"), *_CHANGE_COLUMNS)
     row = o.write_section(ws, wb, HEAD, "Per Periode (sel kosong = tidak ada data)")
     head = row
@@ -252,12 +253,12 @@ def _provinsi(wb: xlsxwriter.Workbook, series: Series, stamp: Stamp) -> None:
     row = _note(wb, ws, row + 1, [
         "% Penerima Gabungan = jumlah terlayani seluruh kab/kota yang mengirim dibagi jumlah "
         "sasarannya (ΣX/ΣY); kab/kota besar berbobot lebih besar.",
-        "Rata-rata Indeks Daerah = rata-rata sederhana indeks daerah kab/kota yang mengirim; "
+        "Rata-rata Indeks SPM Bidang Sosial = rata-rata sederhana indeks kab/kota yang mengirim; "
         "perubahan (poin) dihitung dari rata-rata ini."])
     if rows:
         chart = wb.add_chart({"type": "line"})
         for col, label in ((5, "% Penerima Gabungan (ΣX/ΣY)"),
-                           (6, "Rata-rata Indeks Daerah")):
+                           (6, "Rata-rata Indeks SPM Bidang Sosial")):
             chart.add_series({"name": label,
                               "categories": [PROVINSI, head + 1, 0, head + len(rows), 0],
                               "values": [PROVINSI, head + 1, col, head + len(rows), col],
