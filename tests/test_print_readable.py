@@ -108,3 +108,12 @@ def test_provincial_workbook_prints_without_hashes(provincial_pdf: str) -> None:
 def test_provincial_stamp_labels_print_whole(provincial_pdf: str) -> None:
     wanted = words_of([labels.STAMP_VERSI, labels.STAMP_WAKTU, labels.STAMP_SIDIK])
     assert missing_words(provincial_pdf, wanted) == set()
+
+
+def test_a_wrapped_service_name_gets_a_row_tall_enough_for_its_lines() -> None:
+    """LibreOffice and Excel keep a cached row's height: a two-line service name in a
+    one-line row printed over the row below it (Laporan e-SPM parts A and B)."""
+    name = load_catalogue().services("kabkota")[4].nama  # K5, the longest
+    assert o.wrapped_lines("K1", 12) == 1
+    assert o.wrapped_lines(name, 12) >= -(-len(name) // int(o.TEXT_WIDTH_CAP))
+    assert o.wrapped_lines(name, 200) == 1  # a column wide enough keeps one line

@@ -245,10 +245,22 @@ def write_row(ws: Worksheet, workbook: xlsxwriter.Workbook, row: int,
               columns: Sequence[Column], values: Sequence[CellValue], *, total: bool = False,
               highlight: frozenset[int] = frozenset()) -> int:
     """One table row, each value written by its column's kind; returns the next row."""
+    lines = 1
     for col, (c, value) in enumerate(zip(columns, values, strict=True)):
         write_value(ws, workbook, row, col, value, c.kind, total=total,
                     highlight=col in highlight)
+        if c.kind == "teks" and isinstance(value, str):
+            lines = max(lines, wrapped_lines(value, c.width))
+    if lines > 1:  # like the header: no spreadsheet program grows a cached row by itself
+        ws.set_row(row, 15 * min(lines, 6))
     return row + 1
+
+
+def wrapped_lines(text: str, given: float) -> int:
+    """Lines a wrapped text takes in its column, whose width ``fit_widths`` will set to at
+    least what the text needs up to ``TEXT_WIDTH_CAP`` (see ``value_width``)."""
+    width = max(given, value_width(text, "teks")) - 2.0
+    return max(1, -(-round(len(text) * 1.05) // max(int(width), 1)))
 
 
 def write_table(ws: Worksheet, workbook: xlsxwriter.Workbook, row: int,
