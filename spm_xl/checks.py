@@ -200,7 +200,9 @@ def _recipients(rows: ServiceRows, year: int, seen: dict[str, list[str]],
                       "ditambah 40). Periksa salah satunya.", sheet,
                       _cell(cols, labels.D_LAHIR, excel_rows[j]))
     sexes = column(labels.D_JK)
-    typed_sex = np.array([_sex(s) for s in sexes])
+    spellings: dict[object, str] = {}  # a column holds a handful of distinct spellings
+    typed_sex = np.array([spellings[s] if s in spellings else spellings.setdefault(s, _sex(s))
+                          for s in sexes])
     for j in np.flatnonzero(typed_sex == "?").tolist():
         yield Finding("peringatan", "jk_tidak_dikenal",
                       f"Jenis kelamin '{sexes[j]}' tidak dikenal; isi L atau P.", sheet,
