@@ -328,21 +328,15 @@ def _worksheet_parts(zf: zipfile.ZipFile, name: str) -> Iterator[tuple[str, zipf
 @dataclass(slots=True)
 class _Budget:
     """What the reader will allocate for the whole book, summed over its worksheets."""
-    lengths: list[int]  # bytes of each shared string, in order
+    lengths: npt.NDArray[np.int64]  # bytes of each shared string, in order
+    longest: int  # the longest of them, 0 without any
     cells: int = 0  # rectangle cells, every sheet
     string_bytes: int = 0  # shared-string bytes copied into the cells using them
-    _si: npt.NDArray[np.int64] | None = None
-
-    def si_lengths(self) -> npt.NDArray[np.int64]:
-        """``lengths`` without the trailing longest, as an array built once per book."""
-        if self._si is None:
-            self._si = np.asarray(self.lengths[:-1], dtype=np.int64)
-        return self._si
 
 
 def _check_book(zf: zipfile.ZipFile, name: str) -> None:
     """Every worksheet's rectangle, their total and the shared strings they copy, bounded."""
-    budget = _Budget(lengths=_shared_string_lengths(zf, name))
+    budget = _Budget(*_shared_string_lengths(zf, name))
     for sheet, part in _worksheet_parts(zf, name):
         _check_extent(zf, part, sheet, name, budget)
     if budget.cells > MAX_BOOK_CELLS:
@@ -440,12 +434,11 @@ def _scan_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
 
 def _scan_block(head: bytes, out: _Extent, full: bool, budget: _Budget) -> None:
     strings = head.count(b't="s"')
-    lengths = budget.lengths
-    if strings and lengths:
-        longest = lengths[-1]  # the last item is the longest (see _shared_string_lengths)
-        if strings * longest > SHORT_STRING_BYTES * strings:  # sum what each cell copies
-            out.string_bytes += _copied_bytes(head, budget.si_lengths())
-        else:
+    longest = budget.longest
+    if strings and longest:
+        if longest > SHORT_STRING_BYTES:  # sum what each cell copies
+            out.string_bytes += _copied_bytes(head, budget.lengths)
+        else:  # every cell copying the longest bounds them all
             out.string_bytes += strings * longest
     rows_all = head.count(b"<row") - head.count(b"<rowBreaks") + _prefixed(head, b":row")
     rows_r = head.count(b'<row r="') + _prefixed(head, b':row r="')
@@ -481,17 +474,18 @@ def _prefixed(block: bytes, tag: bytes) -> int:
     return len(re.findall(rb"<\w+" + re.escape(tag), block)) if tag in block else 0
 
 
-def _copied_bytes(head: bytes, si_lengths: npt.NDArray[np.int64]) -> int:
+def _copied_bytes(head: bytes, lengths: npt.NDArray[np.int64]) -> int:
     """Bytes the string cells of ``head`` copy, each its own shared string (column-wise)."""
     found = _STRING_CELL.findall(head)
     if not found:
         return 0
     index = np.array(found, dtype="S9").astype(np.int64)
-    return int(si_lengths[index[index < len(si_lengths)]].sum())
+    return int(lengths[index[index < len(lengths)]].sum())
 
 
-def _shared_string_lengths(zf: zipfile.ZipFile, name: str) -> list[int]:
-    """Bytes of every ``<si>`` of the shared strings, then the longest (one streaming pass).
+def _shared_string_lengths(zf: zipfile.ZipFile, name: str
+                           ) -> tuple[npt.NDArray[np.int64], int]:
+    """Bytes of every ``<si>`` of the shared strings and the longest (one streaming pass).
 
     The reader copies a shared string into every cell using it, so a 7 MB string used by
     300 cells costs gigabytes; the sheet scan sums the copies from these lengths. Excel holds
@@ -499,7 +493,7 @@ def _shared_string_lengths(zf: zipfile.ZipFile, name: str) -> list[int]:
     """
     part = next((i for i in zf.infolist() if i.filename.lower() == SHARED_STRINGS), None)
     if part is None:
-        return []
+        return np.zeros(0, dtype=np.int64), 0
     lengths: list[int] = []
     last = -1  # offset of the last <si seen, in the inflated stream
     offset = 0
@@ -534,7 +528,7 @@ def _shared_string_lengths(zf: zipfile.ZipFile, name: str) -> list[int]:
             f"Berkas '{name}' ditolak: ada teks sepanjang {_count(longest)} byte atau lebih di "
             "daftar teks bersama (sharedStrings), jauh melebihi batas Excel 32.767 karakter per "
             "sel. Berkas ini tidak dibuat oleh Excel; minta kiriman ulang.")
-    return [*lengths, longest]
+    return np.asarray(lengths, dtype=np.int64), longest
 
 
 def _count(n: int) -> str:
