@@ -33,16 +33,6 @@ class Finding:
         if self.nilai is not None:
             object.__setattr__(self, "nilai", mask_text(self.nilai))
 
-    def provincial(self) -> str:
-        """The message for the provincial outputs: the kind of problem, never a typed value.
-
-        The district's own Pemeriksaan keeps the detail; the provincial workbook travels far
-        (governor's office, chat groups), so it says what kind of problem sits in which cell.
-        """
-        kind = self.kode.replace("_", " ").strip().capitalize() or "Temuan"
-        return (f"{kind} ({SEVERITY_TEXT[self.tingkat].lower()}); rinciannya ada di sheet "
-                "Pemeriksaan buku kerja kab/kota.")
-
     def as_json(self) -> dict[str, str | None]:
         return {"tingkat": self.tingkat, "sheet": self.sheet, "sel": self.sel,
                 "kode": self.kode, "pesan": self.pesan}

@@ -39,7 +39,7 @@ from ..keterisian import Keterisian
 from ..records import Identity, Settings
 from ..regions import PROVINCE_CODE
 from .model import FileReport, NarrativeFilled, PersonKeys, Source
-from .pseudonym import DIGEST_BYTES, existing_key
+from .pseudonym import DIGEST_BYTES, existing_key, nik_digest
 
 CACHE_ENV = "SPM_XL_CACHE"  # a folder to use instead of the user's cache folder
 LIMIT_ENV = "SPM_XL_CACHE_MB"  # the size bound in MB
@@ -100,8 +100,7 @@ def seal_keys(keys: PersonKeys, key: bytes) -> None:
         return
     values = keys.match[:keys.by_nik].view(np.uint64)[:, 0].tolist()
     rest = keys.match[keys.by_nik:].tobytes()
-    digests = [hashlib.blake2b(b"nik:%016d" % v, digest_size=DIGEST_BYTES).digest()
-               for v in values]
+    digests = [nik_digest(v) for v in values]
     digests += [rest[i:i + DIGEST_BYTES] for i in range(0, len(rest), DIGEST_BYTES)]
     if len(key) > 64:
         key = hashlib.sha256(key).digest()
