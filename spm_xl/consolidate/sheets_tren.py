@@ -64,7 +64,7 @@ def _not_sent(book: Book) -> dict[str, tuple[str, str | None]]:
     for x in g.rejected:
         kode = _kabkota_of(x.report)
         if kode is not None and kode in out and out[kode][0] == d.BELUM and kode not in used:
-            out[kode] = (d.DITOLAK, d.reason_code(x.alasan))
+            out[kode] = (d.DITOLAK, d.reason_code(x.kode))
     return out
 
 

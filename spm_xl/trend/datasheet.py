@@ -45,16 +45,14 @@ REASON_TEXT = {
     "konflik": "lebih dari satu berkas untuk kab/kota ini",
     "lainnya": "alasan lain (lihat sheet Pemeriksaan)",
 }
-#: phrases of the consolidation gate's reasons (consolidate.inputs) -> reason code
-_PHRASES = (("Versi templat", "versi_templat"), ("Periode laporan", "periode_berbeda"),
-            ("bertingkat Provinsi", "tingkat"), ("bukan kode kabupaten/kota", "kode_wilayah"),
-            ("termasuk Provinsi", "provinsi_lain"), ("tidak dapat dibaca", "tidak_terbaca"),
-            ("tidak didukung", "tidak_terbaca"))
+#: the consolidation gate's reason code (``consolidate.inputs.Rejection.kode``) -> this
+#: sheet's reason code; the sheet's codes stay as first written, since ``tren`` reads old
+#: workbooks back
+_GATE_CODES = {"tidak_terbaca": "tidak_terbaca", "versi_templat": "versi_templat",
+               "tingkat_salah": "tingkat", "kode_wilayah_tidak_dikenal": "kode_wilayah",
+               "provinsi_lain": "provinsi_lain", "periode_beda": "periode_berbeda"}
 
 
-def reason_code(alasan: str) -> str:
-    """The reason code of a gate's rejection sentence (``lainnya`` when not recognised)."""
-    for phrase, code in _PHRASES:
-        if phrase in alasan:
-            return code
-    return "lainnya"
+def reason_code(gate_code: str) -> str:
+    """This sheet's reason code for a gate's rejection (``lainnya`` when it has none)."""
+    return _GATE_CODES.get(gate_code, "lainnya")
