@@ -26,8 +26,8 @@ from xml.sax.saxutils import escape
 from ..findings import UnusableWorkbook
 from . import opc
 from .opc import Package
-from .safe import _column_number, _letters
-from .splice import _sheets
+from .safe import column_letters, column_number
+from .splice import workbook_sheets
 from .zipcopy import rewrite_zip
 
 #: what one new cell holds: text, a whole number (the No column) or a real date
@@ -55,7 +55,7 @@ def sheet_part(zf: zipfile.ZipFile, label: str, sheet: str) -> str:
     """The zip member holding the worksheet named ``sheet`` (case-insensitive)."""
     pkg = Package(zf, label)
     wb_part = pkg.main_part()
-    for s in _sheets(pkg, wb_part, pkg.text(wb_part)):
+    for s in workbook_sheets(pkg, wb_part, pkg.text(wb_part)):
         if s.name.casefold() == sheet.casefold() and s.part is not None:
             return s.part
     raise UnusableWorkbook(f"Sheet '{sheet}' tidak ada di berkas {label}.", sheet=sheet)
@@ -93,7 +93,7 @@ def add_rows(xml: str, columns: Mapping[str, int],
     styles = _column_styles(xml, p)
     first = last + 1
     # per column: label, the start of its cell tag, its style attribute
-    layout = [(label, f'<{p}c r="{_letters(col + 1)}',
+    layout = [(label, f'<{p}c r="{column_letters(col + 1)}',
                f' s="{styles[col]}"' if styles.get(col) else "")
               for label, col in sorted(columns.items(), key=lambda kv: kv[1])]
     numbers = [str(first + i) for i in range(len(rows))]
@@ -171,8 +171,8 @@ def _grow_dimension(xml: str, p: str, last_row: int, last_col: int) -> str:
     start, _, stop = ref.partition(":")
     stop = stop or start
     sm = re.fullmatch(r"([A-Z]+)(\d+)", stop)
-    col = max(_column_number(sm.group(1)) if sm else 0, last_col + 1)
+    col = max(column_number(sm.group(1)) if sm else 0, last_col + 1)
     row = max(int(sm.group(2)) if sm else 0, last_row)
-    new = f'<{p}dimension ref="{start or "A1"}:{_letters(col)}{row}"/>'
+    new = f'<{p}dimension ref="{start or "A1"}:{column_letters(col)}{row}"/>'
     return xml[:m.start()] + new + xml[m.end():]
 

@@ -378,9 +378,9 @@ def check_sheet_size(sheet: str, name: str, rows: int, cols: int) -> None:
     if rows > MAX_SHEET_ROWS or rows * cols > MAX_SHEET_CELLS:
         raise UnusableWorkbook(
             f"Sheet '{sheet}' di berkas '{name}' memakai sel sampai baris {rows} kolom "
-            f"{_letters(cols)} ({_count(rows * cols)} sel), terlalu besar untuk dibaca. Biasanya "
-            "ada isi yang tidak sengaja diketik jauh di luar tabel: hapus baris dan kolom kosong "
-            "di bawah dan di kanan tabel, simpan, lalu coba lagi.", sheet=sheet)
+            f"{column_letters(cols)} ({_count(rows * cols)} sel), terlalu besar untuk dibaca. "
+            "Biasanya ada isi yang tidak sengaja diketik jauh di luar tabel: hapus baris dan "
+            "kolom kosong di bawah dan di kanan tabel, simpan, lalu coba lagi.", sheet=sheet)
 
 
 def _parse_ref(ref: str) -> tuple[int, int] | None:
@@ -389,7 +389,7 @@ def _parse_ref(ref: str) -> tuple[int, int] | None:
     m = _REF.match(corner)
     if not corner or m is None or m.group(1) is None or m.group(2) is None:
         return None
-    return int(m.group(2)), _column_number(m.group(1).upper())
+    return int(m.group(2)), column_number(m.group(1).upper())
 
 
 @dataclass(slots=True)
@@ -459,7 +459,7 @@ def _scan_block(head: bytes, out: _Extent, full: bool, budget: _Budget) -> None:
                                                  *_DEEP_CELL.findall(head)]
     for letters, digits in refs:
         out.rows = max(out.rows, int(digits))
-        out.cols = max(out.cols, _column_number(letters.decode("ascii")))
+        out.cols = max(out.cols, column_number(letters.decode("ascii")))
     numbered = (_ROW_REF if full else _FAR_ROW).findall(head)
     if numbered:
         out.last_row = max(out.last_row, max(map(int, numbered)))
@@ -595,14 +595,16 @@ def _scan_errors(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> dict[
     return found
 
 
-def _column_number(letters: str) -> int:
+def column_number(letters: str) -> int:
+    """1-based number of an upper-case column name (``A`` 1, ``XFD`` 16384)."""
     n = 0
     for ch in letters:
         n = n * 26 + ord(ch) - 64
     return n
 
 
-def _letters(n: int) -> str:
+def column_letters(n: int) -> str:
+    """The column name of a 1-based column number (``column_number``'s inverse)."""
     out = ""
     while n:
         n, rem = divmod(n - 1, 26)

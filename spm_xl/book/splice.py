@@ -71,7 +71,7 @@ def render_bytes(render: Render) -> bytes:
 
 
 @dataclass(slots=True)
-class _Sheet:
+class SheetEntry:
     name: str
     sheet_id: int
     rid: str
@@ -87,7 +87,8 @@ class _Plan:
     add: dict[str, bytes] = field(default_factory=dict)
 
 
-def _sheets(pkg: Package, wb_part: str, wb_text: str) -> list[_Sheet]:
+def workbook_sheets(pkg: Package, wb_part: str, wb_text: str) -> list[SheetEntry]:
+    """The sheets ``workbook.xml`` lists, in order, with their relationship ids."""
     try:
         root = ElementTree.fromstring(wb_text.encode("utf-8"))
     except Exception as exc:
@@ -106,7 +107,7 @@ def _sheets(pkg: Package, wb_part: str, wb_text: str) -> list[_Sheet]:
         rid = e.get(f"{{{opc.REL_NS}}}id", "")
         rel = rels.get(rid)
         part = pkg.find(rel.target) if rel and not rel.external else None
-        out.append(_Sheet(e.get("name", ""), int(e.get("sheetId", "0")), rid, part,
+        out.append(SheetEntry(e.get("name", ""), int(e.get("sheetId", "0")), rid, part,
                           rel.type if rel else "", tag))
     return out
 
@@ -115,9 +116,9 @@ def _plan(target: Package, temp: Package) -> _Plan:
     plan = _Plan()
     wb_part = target.main_part()
     wb_text = target.text(wb_part)
-    sheets = _sheets(target, wb_part, wb_text)
+    sheets = workbook_sheets(target, wb_part, wb_text)
     t_wb = temp.main_part()
-    t_sheets = _sheets(temp, t_wb, temp.text(t_wb))
+    t_sheets = workbook_sheets(temp, t_wb, temp.text(t_wb))
     by_name = {s.name.casefold(): s for s in sheets}
     old = {t.name: by_name.get(t.name.casefold()) for t in t_sheets}
     wb_rels = target.rels(wb_part)
@@ -226,7 +227,7 @@ def _rel_target(pkg: Package, source: str, rel_type: str) -> str:
     raise UnusableWorkbook(f"{pkg.label}: relasi {rel_type.rsplit('/', 1)[-1]} tidak ada.")
 
 
-def _stale_calc_chain(target: Package, wb_rels: list[Rel], old: list[_Sheet]) -> Rel | None:
+def _stale_calc_chain(target: Package, wb_rels: list[Rel], old: list[SheetEntry]) -> Rel | None:
     """The calcChain relationship when the chain lists a cell of a sheet being replaced."""
     rel = next((r for r in wb_rels if r.type == opc.RT_CALC_CHAIN and not r.external), None)
     if rel is None or not old:

@@ -19,7 +19,7 @@ from ..book.append import CellValue, append_rows
 from ..book.atomic import atomic_write, file_lock
 from ..book.cells import display_value, parse_date, parse_text
 from ..book.reader import read_workbook
-from ..book.safe import _column_number, _letters
+from ..book.safe import column_letters, column_number
 from ..findings import UnusableWorkbook
 from ..nik import check_nik, clean, mask_nik, sixteen_digits
 from ..records import ServiceRows
@@ -159,7 +159,7 @@ def _item_labels(code: str) -> set[str]:
 
 
 def _col_index(letters: str) -> int:
-    return _column_number(letters) - 1
+    return column_number(letters) - 1
 
 
 def _next_no(rows: ServiceRows) -> int:
@@ -321,4 +321,4 @@ def _values(raw: list[object], fields: list[tuple[str, int, int]],
 
 
 def _ref(mapping: ColumnMapping, label: str, line: int) -> str:
-    return f"Sel {_letters(mapping.columns[label] + 1)}{line}"
+    return f"Sel {column_letters(mapping.columns[label] + 1)}{line}"
