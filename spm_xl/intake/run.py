@@ -20,6 +20,7 @@ from ..book.atomic import atomic_write, file_lock
 from ..book.cells import display_value, parse_date, parse_text
 from ..book.reader import read_workbook
 from ..book.safe import column_letters, column_number
+from ..checks import SEX_TEXT
 from ..findings import UnusableWorkbook
 from ..nik import check_nik, clean, mask_nik, sixteen_digits
 from ..records import ServiceRows
@@ -33,9 +34,10 @@ CANDIDATE_NOTE = ("Orang yang diimpor belum ditandai barang/jasa apa pun: mereka
                   "sampai asesmen menandai kebutuhannya (terdaftar di DTKS/DTSEN belum berarti "
                   "berhak). Tandai Butuh pada item yang dibutuhkan setelah asesmen.")
 
-_SEX = {**dict.fromkeys(("l", "lk", "laki", "laki-laki", "laki laki", "lakilaki", "pria", "1",
-                         "male", "m"), "L"),
-        **dict.fromkeys(("p", "pr", "perempuan", "wanita", "2", "female", "f", "w"), "P")}
+#: what the workbook itself accepts (checks.SEX_TEXT), plus the codes outside lists use
+_SEX = {**{text.casefold(): sex for text, sex in SEX_TEXT.items()},
+        **dict.fromkeys(("lk", "lakilaki", "1", "male", "m"), "L"),
+        **dict.fromkeys(("pr", "2", "female", "f", "w"), "P")}
 
 
 @dataclass(slots=True)
