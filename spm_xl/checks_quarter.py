@@ -8,7 +8,7 @@ a warning, and when every sign points one quarter ahead a hint says to fix Ident
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime, time
 
 import numpy as np
 
@@ -80,11 +80,13 @@ def _realisations(data: WorkbookData, q: int) -> Iterator[Finding]:
 def _assessments(data: WorkbookData, q: int) -> Iterator[Finding]:
     """Assessment dates after the end of the reported quarter (one finding per sheet)."""
     end = quarter_end(data.identity.tahun, q)
+    last = datetime.combine(end, time.max)  # a datetime on the last day is not late
     for rows in data.services.values():
         dates = rows.person.get(labels.D_ASESMEN)
         if not dates:
             continue
-        late = [i for i, d in enumerate(dates) if isinstance(d, date) and _day(d) > end]
+        late = [i for i, d in enumerate(dates) if isinstance(d, date)
+                and (d > last if isinstance(d, datetime) else d > end)]
         if not late:
             continue
         first = late[0]

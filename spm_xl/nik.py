@@ -9,10 +9,12 @@ caller can attach sheet and cell; messages never hold the full number.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Literal, TypeGuard
+from itertools import compress
+from typing import Literal, TypeGuard, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -29,6 +31,12 @@ _SCIENTIFIC = re.compile(r"^\s*\d+(?:[.,]\d+)?[eE]\+?\d+\s*$")
 def sixteen_digits(value: object) -> TypeGuard[str]:
     """A plain 16-digit ASCII text: the already-clean NIK/No KK nearly every row holds."""
     return type(value) is str and len(value) == 16 and value.isascii() and value.isdigit()
+
+
+def plain_mask(values: Iterable[object]) -> list[bool]:
+    """``sixteen_digits`` of every value of a column, without a call per cell (hot path)."""
+    return [type(v) is str and len(v) == 16 and v.isascii() and v.isdigit()
+            for v in values]
 
 
 #: a NIK-shaped digit sequence whatever its separators (space, dot, dash, slash, zero-width
@@ -190,13 +198,14 @@ def check_niks(values: list[object], ref_year: int) -> NikBatch:
     keeps a province's million rows within the consolidation's time budget.
     """
     n = len(values)
-    idx = np.array([i for i, v in enumerate(values) if sixteen_digits(v)], dtype=np.int64)
+    plain = plain_mask(values)
+    idx = np.flatnonzero(np.array(plain, dtype=np.bool_))
     valid = np.zeros(n, dtype=np.bool_)
     lahir = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     perempuan = np.zeros(n, dtype=np.bool_)
     nik: list[str | None] = [None] * n
     if len(idx):
-        texts = [str(values[i]) for i in idx.tolist()]
+        texts = cast(list[str], list(compress(values, plain)))
         d = (np.frombuffer("".join(texts).encode("ascii"), dtype=np.uint8).reshape(-1, 16)
              .astype(np.int64) - 48)
         pair = d[:, 0::2] * 10 + d[:, 1::2]  # PP KK CC DD MM YY SS SS
@@ -239,7 +248,8 @@ def check_niks(values: list[object], ref_year: int) -> NikBatch:
 def check_kks(values: list[object]) -> dict[int, list[Problem]]:
     """``check_kk`` over a column; plain 16-digit texts and empty cells pass without work."""
     out: dict[int, list[Problem]] = {}
-    for i in [i for i, v in enumerate(values) if v is not None and not sixteen_digits(v)]:
+    plain = plain_mask(values)
+    for i in [i for i, v in enumerate(values) if v is not None and not plain[i]]:
         found = check_kk(values[i])
         if found:
             out[i] = found

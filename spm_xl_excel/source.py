@@ -117,7 +117,7 @@ class XlwingsSource:
         return out
 
     def error_cells(self, sheets: list[str]) -> dict[str, tuple[list[tuple[str, str]], int]]:
-        """Error cells of the named sheets read so far, as ``safe.excel_error_cells`` gives
+        """Error cells of the named sheets read so far, as ``safe.error_cells`` gives
         them for a file: sheet -> (the first ``MAX_ERROR_CELLS`` cells, how many)."""
         wanted = {sheet_key(n) for n in sheets}
         return {name: (found[:MAX_ERROR_CELLS], len(found))

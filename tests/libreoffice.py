@@ -90,13 +90,13 @@ def convert(path: Path, fmt: str, outdir: Path, *, recalc: bool = False,
     own values rather than the cached ones. No macro runs: headless conversion never
     executes document macros.
     """
+    if outdir.resolve() == path.resolve().parent:
+        raise ValueError("outdir must differ from the source folder: LibreOffice would "
+                         "overwrite a file of the same name")
     soffice = soffice_path()
     if soffice is None:
         raise LibreOfficeError("soffice tidak ditemukan")
     outdir.mkdir(parents=True, exist_ok=True)
-    if outdir.resolve() == path.resolve().parent:
-        raise ValueError("outdir must differ from the source folder: LibreOffice would "
-                         "overwrite a file of the same name")
     target = outdir / f"{path.stem}.{fmt}"
     target.unlink(missing_ok=True)
     with _profile(recalc) as profile:

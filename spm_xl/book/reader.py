@@ -64,7 +64,7 @@ from .cells import (
     parse_text,
     status_key,
 )
-from .safe import ReaderPanic, calamine_guard, check_container, excel_error_cells
+from .safe import ReaderPanic, calamine_guard, check_container, error_cells
 from .source import CalamineSource, Grid, Merge, SheetSource
 
 T = TypeVar("T")
@@ -115,7 +115,7 @@ class _Ctx:
 
 def read_workbook(path: Path) -> WorkbookData:
     """Read one workbook's inputs; raises ``UnusableWorkbook`` when that is impossible."""
-    check_container(path)
+    errors = check_container(path)
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types, never for a good file
@@ -123,7 +123,7 @@ def read_workbook(path: Path) -> WorkbookData:
                                f"Excel ({_detail(exc)}).") from exc
     with wb:
         data = read_source(CalamineSource(wb, path.name))
-    data.findings += error_value_findings(excel_error_cells(path, error_value_sheets(data)))
+    data.findings += error_value_findings(error_cells(errors, error_value_sheets(data)))
     return data
 
 

@@ -22,9 +22,10 @@ or unbounded memory. In order:
    processes with a memory limit. A sheet reaching past ``MAX_SHEET_ROWS`` is refused too,
    however narrow: a value in Excel's last row is a stray, never data.
 
-``excel_error_cells`` is not a check but a lookup for the reader: python-calamine returns an
-error value (``#N/A``, ``#REF!``) as an empty cell, so the cells stored with ``t="e"`` are
-found in the sheet XML itself, streaming, and reported as findings.
+The extent scan inflates every worksheet anyway, so it also notes the cells stored with
+``t="e"``: python-calamine returns an error value (``#N/A``, ``#REF!``) as an empty cell,
+and ``check_container`` hands them to the reader, which reports them as findings. Every
+sheet is inflated once here and once by the reader, never a third time.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -91,22 +92,23 @@ _REF = re.compile(r"\$?([A-Za-z]{1,3})?\$?(\d{1,7})?$")
 _CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})(\d{1,7})"')
 _ROW_REF = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="(\d{1,7})"')
 #: references past column AZ or row 99,999: rare in a sound sheet, so cheap to search for
-_WIDE_CELL = re.compile(rb'r="((?:[B-Z][A-Z]|[A-Z]{3}))(\d{1,7})"')
-_DEEP_CELL = re.compile(rb'r="([A-Z]{1,2})(\d{6,7})"')
+_FAR_CELL = re.compile(rb'r="(?=[B-Z][A-Z]|[A-Z]{3}|[A-Z]{1,2}\d{6})([A-Z]{1,3})(\d{1,7})"')
 _STRING_CELL = re.compile(rb't="s"[^>]*>\s*<(?:\w+:)?v>(\d{1,9})<')
 _ROW_START = re.compile(rb"<(?:\w+:)?row[\s/>]")
 _BARE_CELL = re.compile(rb'<(?:\w+:)?c(?:>|/>|\s(?![^>]*\br=")[^>]*>)')
 _FAR_ROW = re.compile(rb'row r="(\d{1,7})"')
 
 
-def check_container(path: Path) -> None:
-    """Raise ``UnusableWorkbook`` unless ``path`` is a sound, non-hostile .xlsx/.xlsm."""
-    with open_zip(path):
-        pass
+#: sheet name -> {cell: error text} of the Excel error values the container check saw
+ErrorCells = dict[str, dict[str, str]]
 
 
-def open_zip(path: Path) -> zipfile.ZipFile:
-    """The checked zip container of a workbook, open for reading (the caller closes it)."""
+def check_container(path: Path) -> ErrorCells:
+    """Raise ``UnusableWorkbook`` unless ``path`` is a sound, non-hostile .xlsx/.xlsm.
+
+    Returns the Excel error values of every worksheet (only sheets holding one), found on
+    the way; ``error_cells`` picks the sheets a reader wants.
+    """
     name = path.name
     if not path.exists():
         raise UnusableWorkbook(f"Berkas '{name}' tidak ditemukan.")
@@ -129,16 +131,12 @@ def open_zip(path: Path) -> zipfile.ZipFile:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise UnusableWorkbook(_broken(name)) from exc
-    try:
+    with zf:
         _check_directory(zf, name)
         for info in zf.infolist():
             if info.filename.lower().endswith(_XML_SUFFIXES):
                 _check_prolog(zf, info, name)
-        _check_book(zf, name)
-    except BaseException:
-        zf.close()
-        raise
-    return zf
+        return _check_book(zf, name)
 
 
 def excel_lock_present(path: Path) -> bool:
@@ -334,11 +332,15 @@ class _Budget:
     string_bytes: int = 0  # shared-string bytes copied into the cells using them
 
 
-def _check_book(zf: zipfile.ZipFile, name: str) -> None:
-    """Every worksheet's rectangle, their total and the shared strings they copy, bounded."""
+def _check_book(zf: zipfile.ZipFile, name: str) -> ErrorCells:
+    """Every worksheet's rectangle, their total and the shared strings they copy, bounded;
+    returns the error cells seen on the way."""
     budget = _Budget(*_shared_string_lengths(zf, name))
+    errors: ErrorCells = {}
     for sheet, part in _worksheet_parts(zf, name):
-        _check_extent(zf, part, sheet, name, budget)
+        found = _check_extent(zf, part, sheet, name, budget)
+        if found:
+            errors[sheet] = found
     if budget.cells > MAX_BOOK_CELLS:
         raise UnusableWorkbook(
             f"Berkas '{name}' ditolak: seluruh sheet-nya memakai {_count(budget.cells)} sel, "
@@ -350,11 +352,13 @@ def _check_book(zf: zipfile.ZipFile, name: str) -> None:
             f"Berkas '{name}' ditolak: teks bersamanya disalin ke sel-sel hingga "
             f"{_count(budget.string_bytes)} byte, terlalu besar untuk dibaca dengan aman. Hapus "
             "teks yang sangat panjang atau sel yang tidak dipakai, simpan, lalu coba lagi.")
+    return errors
 
 
 def _check_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, name: str,
-                  budget: _Budget) -> None:
-    """Refuse a sheet whose A1-to-farthest-cell rectangle will not fit in memory.
+                  budget: _Budget) -> dict[str, str]:
+    """Refuse a sheet whose A1-to-farthest-cell rectangle will not fit in memory; returns
+    its Excel error cells.
 
     The rectangle is counted the way the reader will build it: a row without ``r`` follows
     the previous one and a cell without ``r`` the previous cell, so counting the ``r``
@@ -370,6 +374,7 @@ def _check_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, name: 
     budget.cells += rows * cols
     budget.string_bytes += scan.string_bytes
     check_sheet_size(sheet, name, rows, cols)
+    return scan.errors
 
 
 def check_sheet_size(sheet: str, name: str, rows: int, cols: int) -> None:
@@ -401,6 +406,7 @@ class _Extent:
     row_bare_cells: int = 0  # cells without r in the current row, each the next column
     widest_bare: int = 0  # most cells without r in one row
     string_bytes: int = 0
+    errors: dict[str, str] = field(default_factory=dict)  # cell -> Excel error text
 
 
 def _scan_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
@@ -414,7 +420,7 @@ def _scan_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
     """
     out = _Extent()
     full = info.compress_size <= FULL_SCAN_BYTES
-    tail = b""
+    tail = etail = b""
     try:
         with zf.open(info) as part:
             while chunk := part.read(CHUNK):
@@ -422,6 +428,11 @@ def _scan_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
                 cut = max(block.rfind(b"<"), len(block) - 64)
                 _scan_block(block[:cut], out, full, budget)
                 tail = block[cut:]
+                # error cells get a longer overlap: a formula can sit between tag and value
+                if b't="e"' in block:
+                    _error_cells(etail + chunk, out.errors)
+                etail = chunk[-_ERROR_OVERLAP:] if len(chunk) >= _ERROR_OVERLAP else \
+                    (etail + chunk)[-_ERROR_OVERLAP:]
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
         raise UnusableWorkbook(_broken(name)) from exc
     _scan_block(tail, out, full, budget)
@@ -440,29 +451,53 @@ def _scan_block(head: bytes, out: _Extent, full: bool, budget: _Budget) -> None:
             out.string_bytes += _copied_bytes(head, budget.lengths)
         else:  # every cell copying the longest bounds them all
             out.string_bytes += strings * longest
+    rows_r = head.count(b'<row r="')
+    cells_r = head.count(b'<c r="')
+    refs = _CELL_REF.findall(head) if full else _FAR_CELL.findall(head)
+    for letters, digits in refs:
+        out.rows = max(out.rows, int(digits))
+        out.cols = max(out.cols, column_number(letters.decode("ascii")))
+    if not full and _plain(head, rows_r, cells_r):
+        # a bare row further on follows the last row before it: this block's last one
+        if rows_r:
+            out.widest_bare = max(out.widest_bare, out.row_bare_cells)
+            out.row_bare_cells = 0
+            at = head.rfind(b'<row r="') + 8
+            last = head[at:head.find(b'"', at)]
+            out.last_row = max(out.last_row, int(last) if last.isdigit() else MAX_SHEET_ROWS)
+        return
+    _count_bare(head, out, rows_r, cells_r)
+    numbered = (_ROW_REF if full else _FAR_ROW).findall(head)
+    if numbered:
+        out.last_row = max(out.last_row, max(map(int, numbered)))
+
+
+def _plain(head: bytes, rows_r: int, cells_r: int) -> bool:
+    """Every row and cell in ``head`` carries its reference first, as Excel and every
+    library write them, and no tag is namespace-prefixed: nothing bare to count. Other tags
+    starting "<c" are the column widths (``<cols>``, ``<col>``) of the first block."""
+    cells = head.count(b"<c")
+    return (head.count(b"<row") == rows_r
+            and (cells == cells_r or cells - head.count(b"<col") == cells_r)
+            and b":row" not in head and b":c " not in head)
+
+
+def _count_bare(head: bytes, out: _Extent, rows_r: int, cells_r: int) -> None:
+    """Rows and cells without ``r``, prefixed tags (``<x:row``) included, onto ``out``."""
     rows_all = head.count(b"<row") - head.count(b"<rowBreaks") + _prefixed(head, b":row")
-    rows_r = head.count(b'<row r="') + _prefixed(head, b':row r="')
-    out.bare_rows += rows_all - rows_r
-    cells_r = head.count(b'<c r="') + _prefixed(head, b':c r="')
-    bare = head.count(b"<c ") + head.count(b"<c>") + _prefixed(head, b":c ") - cells_r
+    out.bare_rows += rows_all - rows_r - _prefixed(head, b':row r="')
+    bare = (head.count(b"<c ") + head.count(b"<c>") + _prefixed(head, b":c ") - cells_r
+            - _prefixed(head, b':c r="'))
     if bare <= 0:
         if rows_all:
             out.widest_bare = max(out.widest_bare, out.row_bare_cells)
             out.row_bare_cells = 0
-    else:
-        pieces = _ROW_START.split(head)
-        out.row_bare_cells += _bare_cells(pieces[0])
-        for piece in pieces[1:]:
-            out.widest_bare = max(out.widest_bare, out.row_bare_cells)
-            out.row_bare_cells = _bare_cells(piece)
-    refs = _CELL_REF.findall(head) if full else [*_WIDE_CELL.findall(head),
-                                                 *_DEEP_CELL.findall(head)]
-    for letters, digits in refs:
-        out.rows = max(out.rows, int(digits))
-        out.cols = max(out.cols, column_number(letters.decode("ascii")))
-    numbered = (_ROW_REF if full else _FAR_ROW).findall(head)
-    if numbered:
-        out.last_row = max(out.last_row, max(map(int, numbered)))
+        return
+    pieces = _ROW_START.split(head)
+    out.row_bare_cells += _bare_cells(pieces[0])
+    for piece in pieces[1:]:
+        out.widest_bare = max(out.widest_bare, out.row_bare_cells)
+        out.row_bare_cells = _bare_cells(piece)
 
 
 def _bare_cells(piece: bytes) -> int:
@@ -548,22 +583,22 @@ _ERROR_VALUE = re.compile(rb'(?:<(?:\w+:)?f\b[^>]*?(?:/>|>[^<]*</(?:\w+:)?f>))?'
                           rb'<(?:\w+:)?v>([^<]{1,32})</')
 
 
-def excel_error_cells(path: Path, sheets: Collection[str]
-                      ) -> dict[str, tuple[list[tuple[str, str]], int]]:
-    """Cells holding an Excel error value in the named sheets (names matched ignoring case).
+def error_cells(found: ErrorCells, sheets: Collection[str]
+                ) -> dict[str, tuple[list[tuple[str, str]], int]]:
+    """The error cells ``check_container`` found, in the named sheets (case ignored).
 
     Returns sheet -> (up to ``MAX_ERROR_CELLS`` of (cell, error text) in file order, the
-    number of error cells). Call after ``check_container``: the file is known to be sound.
+    number of error cells).
     """
     wanted = {sheet_key(n) for n in sheets}
-    out: dict[str, tuple[list[tuple[str, str]], int]] = {}
-    with zipfile.ZipFile(path) as zf:
-        for sheet, info in _worksheet_parts(zf, path.name):
-            if sheet_key(sheet) in wanted:
-                found = _scan_errors(zf, info, path.name)
-                if found:
-                    out[sheet] = (list(found.items())[:MAX_ERROR_CELLS], len(found))
-    return out
+    return {sheet: (list(cells.items())[:MAX_ERROR_CELLS], len(cells))
+            for sheet, cells in found.items() if sheet_key(sheet) in wanted}
+
+
+def excel_error_cells(path: Path, sheets: Collection[str]
+                      ) -> dict[str, tuple[list[tuple[str, str]], int]]:
+    """Check ``path`` and return the error cells of the named sheets (``error_cells``)."""
+    return error_cells(check_container(path), sheets)
 
 
 def sheet_key(name: str) -> str:
@@ -571,28 +606,17 @@ def sheet_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def _scan_errors(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> dict[str, str]:
-    found: dict[str, str] = {}
-    tail = b""
-    try:
-        with zf.open(info) as part:
-            while chunk := part.read(CHUNK):
-                block = tail + chunk
-                tail = block[-_ERROR_OVERLAP:]
-                if b't="e"' not in block:
-                    continue
-                for m in _ERROR_TAG.finditer(block):
-                    ref = _ERROR_REF.search(m.group(0))
-                    if ref is None:
-                        continue
-                    value = _ERROR_VALUE.match(block, m.end())
-                    key = ref.group(1).decode("ascii")
-                    if value is not None or key not in found:
-                        found[key] = value.group(1).decode("utf-8", "replace") if value \
-                            else "#?"
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
-        raise UnusableWorkbook(_broken(name)) from exc
-    return found
+def _error_cells(block: bytes, found: dict[str, str]) -> None:
+    """Add the error cells of ``block`` to ``found``; a cell seen again (the overlap) keeps
+    the value once one is seen whole."""
+    for m in _ERROR_TAG.finditer(block):
+        ref = _ERROR_REF.search(m.group(0))
+        if ref is None:
+            continue
+        value = _ERROR_VALUE.match(block, m.end())
+        key = ref.group(1).decode("ascii")
+        if value is not None or key not in found:
+            found[key] = value.group(1).decode("utf-8", "replace") if value else "#?"
 
 
 def column_number(letters: str) -> int:

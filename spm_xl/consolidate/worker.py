@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from .. import labels
 from ..findings import UnusableWorkbook, sort_findings
-from ..nik import clean, sixteen_digits
+from ..nik import clean, plain_mask
 from ..records import ServiceRows
 from .cache import file_sha256, safe_findings, seal_report
 from .model import FileReport, NarrativeFilled, PersonKeys, Source
@@ -118,7 +118,7 @@ def person_keys(rows: ServiceRows, personal: bool) -> PersonKeys:
     births = rows.person.get(labels.D_LAHIR, empty)
     at = np.flatnonzero(rows.recipients).tolist()
     cells = [niks[i] for i in at]
-    plain = [sixteen_digits(n) for n in cells]
+    plain = plain_mask(cells)
     nik_at = list(compress(at, plain))
     nik_text = [str(n) for n in compress(cells, plain)]
     other_at: list[int] = []
