@@ -16,6 +16,7 @@ on every row, on 2 quiet cores. ``--quick``: 10,000 recipients, no naive run.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -97,6 +98,9 @@ def naive(src: Path) -> float:
 
 
 def main() -> None:
+    # as on an admin's PC, where pip compiled the bytecode at install: a shell that forbids
+    # writing it would time recompiling every module in each process instead
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--recipients", type=int, default=50_000)
     parser.add_argument("--quick", action="store_true", help="10,000 recipients, no naive run")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import subprocess
 import sys
 import time
@@ -90,6 +91,9 @@ def naive(book: Path, listed: Path) -> float:
 
 
 def main() -> None:
+    # as on an admin's PC, where pip compiled the bytecode at install: a shell that forbids
+    # writing it would time recompiling every module in each process instead
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     p = argparse.ArgumentParser()
     p.add_argument("--rows", type=int, default=50_000)
     args = p.parse_args()

@@ -52,7 +52,9 @@ def fingerprints(data: WorkbookData) -> dict[int, str]:
             feed(label)
             # JSON is a fast canonical text for str/int/float/None lists (pickle is not
             # canonical: it memoises shared objects); dates go in as ISO text
-            values = [v.isoformat() if isinstance(v, date) else v for v in rows.person[label]]
+            values = rows.person[label]
+            if any(issubclass(t, date) for t in set(map(type, values))):  # a date column
+                values = [v.isoformat() if isinstance(v, date) else v for v in values]
             h.update(json.dumps(values, ensure_ascii=False, default=repr).encode("utf-8"))
     out: dict[int, str] = {}
     for q in (1, 2, 3, 4, data.identity.triwulan):

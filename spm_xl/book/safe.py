@@ -94,6 +94,7 @@ _ROW_REF = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="(\d{1,7})"')
 #: references past column AZ or row 99,999: rare in a sound sheet, so cheap to search for
 _FAR_CELL = re.compile(rb'r="(?=[B-Z][A-Z]|[A-Z]{3}|[A-Z]{1,2}\d{6})([A-Z]{1,3})(\d{1,7})"')
 _STRING_CELL = re.compile(rb't="s"[^>]*>\s*<(?:\w+:)?v>(\d{1,9})<')
+_PLAIN_STRING_CELL = re.compile(rb't="s"><v>(\d{1,9})<')
 _ROW_START = re.compile(rb"<(?:\w+:)?row[\s/>]")
 _BARE_CELL = re.compile(rb'<(?:\w+:)?c(?:>|/>|\s(?![^>]*\br=")[^>]*>)')
 _FAR_ROW = re.compile(rb'row r="(\d{1,7})"')
@@ -448,7 +449,7 @@ def _scan_block(head: bytes, out: _Extent, full: bool, budget: _Budget) -> None:
     longest = budget.longest
     if strings and longest:
         if longest > SHORT_STRING_BYTES:  # sum what each cell copies
-            out.string_bytes += _copied_bytes(head, budget.lengths)
+            out.string_bytes += _copied_bytes(head, budget.lengths, strings)
         else:  # every cell copying the longest bounds them all
             out.string_bytes += strings * longest
     rows_r = head.count(b'<row r="')
@@ -509,9 +510,16 @@ def _prefixed(block: bytes, tag: bytes) -> int:
     return len(re.findall(rb"<\w+" + re.escape(tag), block)) if tag in block else 0
 
 
-def _copied_bytes(head: bytes, lengths: npt.NDArray[np.int64]) -> int:
-    """Bytes the string cells of ``head`` copy, each its own shared string (column-wise)."""
-    found = _STRING_CELL.findall(head)
+def _copied_bytes(head: bytes, lengths: npt.NDArray[np.int64], strings: int) -> int:
+    """Bytes the ``strings`` string cells of ``head`` copy, each its own shared string.
+
+    Cells as Excel and XlsxWriter write them (``t="s"><v>N<``, the type last) are found by a
+    literal search; when that form does not account for every ``t="s"`` of the block, the
+    general expression reads them all.
+    """
+    found = _PLAIN_STRING_CELL.findall(head)
+    if len(found) != strings:
+        found = _STRING_CELL.findall(head)
     if not found:
         return 0
     index = np.array(found, dtype="S9").astype(np.int64)
