@@ -91,19 +91,43 @@ def test_a_far_cell_whose_reference_is_not_first_is_found(tmp_path: Path, chunk:
     assert "XFD" in _refused(book_with(tmp_path, sheet_xml(rows)))
 
 
+LONG = 200_000  # one shared string under the per-string limit
+#: what the scan counts for it: "<si><t>", the text, "</t></si></sst>"
+LONG_COPY = 7 + LONG + 15
+
+
 @pytest.mark.parametrize("cell", [b'<c r="B%d" t="s"><v>0</v></c>',
                                   b'<c t="s" r="B%d"><v>0</v></c>'],
                          ids=["tipe-terakhir", "tipe-di-depan"])
-def test_copies_of_a_long_shared_string_count_in_either_attribute_order(
+def test_every_copy_of_a_long_shared_string_counts_in_either_attribute_order(
         tmp_path: Path, chunk: int, cell: bytes) -> None:
-    # one 200 KB string (under the per-string limit) copied into 700 cells: 140 MB
     shared = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
               b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-              b'count="1" uniqueCount="1"><si><t>' + b"x" * 200_000 + b"</t></si></sst>")
+              b'count="1" uniqueCount="1"><si><t>' + b"x" * LONG + b"</t></si></sst>")
+    most = safe.MAX_STRING_COPY_BYTES // LONG_COPY  # copies still within the limit
     rows = noise_rows(6_000)
-    for r in range(1, 701):
+    for r in range(1, most + 1):
         rows[r] = rows[r].replace(b"</row>", cell % (r + 1) + b"</row>")
+    safe.check_container(book_with(tmp_path, sheet_xml(rows), shared))
+    rows[most + 1] = rows[most + 1].replace(b"</row>", cell % (most + 2) + b"</row>")
     assert "teks bersama" in _refused(book_with(tmp_path, sheet_xml(rows), shared))
+
+
+def test_a_cell_longer_than_a_carry_is_read_past(tmp_path: Path, chunk: int) -> None:
+    rows = noise_rows(6_000)
+    text = os.urandom(50_000).hex().encode()  # 100 KB of inline text in one cell
+    rows[10] = b'<row r="11"><c r="A11" t="inlineStr"><is><t>' + text + b"</t></is></c></row>"
+    safe.check_container(book_with(tmp_path, sheet_xml(rows)))
+
+
+def test_a_far_reference_behind_a_very_long_tag_is_never_missed(
+        tmp_path: Path, chunk: int) -> None:
+    # read whole inside one big block; cut by small ones, the tag itself is refused
+    rows = noise_rows(6_000)
+    rows[10] = (b'<row r="11"><c x="' + os.urandom(50_000).hex().encode()
+                + b'" r="XFD11"><v>1</v></c></row>')
+    message = _refused(book_with(tmp_path, sheet_xml(rows)))
+    assert ("XFD" if chunk > 100_000 else "tag XML yang sangat panjang") in message
 
 
 def test_error_cells_of_a_large_part_are_noted_once(tmp_path: Path, chunk: int) -> None:

@@ -71,6 +71,9 @@ MAX_SHEET_ROWS = 500_000
 #: worksheet parts up to this compressed size are scanned in full rather than trusting
 #: their <dimension>; a tiny part claiming a far-away cell is the cheap memory attack
 FULL_SCAN_BYTES = 64 << 10
+#: bytes a block's scan may carry into the next: a cell is counted whole unless longer; a
+#: tag longer than this (Excel's are a few dozen bytes) is refused
+MAX_CARRY = 64 << 10
 #: a legitimate prolog (declaration, maybe a comment) is a few hundred bytes
 PROLOG_BYTES = 64 << 10
 #: XML we parse ourselves (workbook.xml, its rels) is small; refuse an oversized one
@@ -426,7 +429,7 @@ def _scan_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
         with zf.open(info) as part:
             while chunk := part.read(CHUNK):
                 block = tail + chunk
-                cut = max(block.rfind(b"<"), len(block) - 64)
+                cut = _cut(block, info.filename, name)
                 _scan_block(block[:cut], out, full, budget)
                 tail = block[cut:]
                 # error cells get a longer overlap: a formula can sit between tag and value
@@ -442,6 +445,27 @@ def _scan_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
     out.rows = max(out.rows, out.last_row) + out.bare_rows
     out.cols += out.widest_bare
     return out
+
+
+def _cut(block: bytes, part: str, name: str) -> int:
+    """Where a block's scan stops; the rest is carried into the next block.
+
+    Before the last cell or row that starts within ``MAX_CARRY`` of the end, so a cell (its
+    type and string index, its reference) is always counted whole; past a longer cell, in
+    its text. A tag is never cut: one still open ``MAX_CARRY`` before the end is longer than
+    anything Excel writes, and refused.
+    """
+    start = max(block.rfind(b"<c "), block.rfind(b"<row"))
+    if start > 0 and start >= len(block) - MAX_CARRY:
+        return start
+    last = block.rfind(b"<")
+    if last < 0 or block.find(b">", last) >= 0:  # in text: any byte will do
+        return len(block)
+    if last < len(block) - MAX_CARRY:
+        raise UnusableWorkbook(f"Berkas '{name}' ditolak demi keamanan: bagian {part} memuat "
+                               "tag XML yang sangat panjang, yang tidak pernah dibuat Excel. "
+                               "Simpan ulang buku kerja dari Excel.")
+    return last
 
 
 def _scan_block(head: bytes, out: _Extent, full: bool, budget: _Budget) -> None:
@@ -464,7 +488,7 @@ def _scan_block(head: bytes, out: _Extent, full: bool, budget: _Budget) -> None:
             out.widest_bare = max(out.widest_bare, out.row_bare_cells)
             out.row_bare_cells = 0
             at = head.rfind(b'<row r="') + 8
-            last = head[at:head.find(b'"', at)]
+            last = head[at:head.find(b'"', at)]  # blocks never cut a tag: the quote is there
             out.last_row = max(out.last_row, int(last) if last.isdigit() else MAX_SHEET_ROWS)
         return
     _count_bare(head, out, rows_r, cells_r)
