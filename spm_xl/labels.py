@@ -130,6 +130,10 @@ def data_headers(item_labels: list[str], disaster: bool) -> list[str]:
 
 # the stamp on every output sheet, row 2: label, value, label, value, label, value
 STAMP_ROW = 2
+#: output sheets whose saved figures a consolidation compares with its own, and the rows
+#: read of each (every output table is short: services x items)
+SAVED_SHEETS = (CAPAIAN, LAPORAN, KEBUTUHAN, DASHBOARD)
+SAVED_ROWS = HEADER_SEARCH_ROWS + 400
 STAMP_VERSI = "Versi Program"
 STAMP_WAKTU = "Waktu Hitung"
 STAMP_SIDIK = "Sidik Masukan"

@@ -7,6 +7,7 @@ district has tens of thousands of them and a province a million.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -162,6 +163,9 @@ class WorkbookData:
     stamps: dict[str, Stamp] = field(default_factory=dict)
     #: sheets Permasalahan and Tahapan (empty for a template 1.0 workbook)
     narasi: Narrative = field(default_factory=Narrative)
+    #: the first ``labels.SAVED_ROWS`` rows of each saved output sheet of
+    #: ``labels.SAVED_SHEETS``, read with the stamps: what a consolidation compares
+    saved: Mapping[str, Sequence[Sequence[object]]] = field(default_factory=dict)
 
 
 def default_settings() -> Settings:

@@ -158,9 +158,9 @@ def _read(ctx: _Ctx) -> WorkbookData:
                                  cat.optional_items(s.kode), settings.item_opsional)
                 for s in level}
     narasi = _narrative(ctx, [s.kode for s in level])
-    stamps = _stamps(ctx)
+    stamps, saved = _stamps(ctx)
     return WorkbookData(identity, settings, prices, budgets, services,
-                        [*ctx.findings, *_overflow(ctx)], stamps, narasi)
+                        [*ctx.findings, *_overflow(ctx)], stamps, narasi, saved)
 
 
 def error_value_sheets(data: WorkbookData) -> list[str]:
@@ -742,19 +742,24 @@ def _person_column(ctx: _Ctx, sheet: str, label: str, values: list[object], rows
 
 # --- stamps ---------------------------------------------------------------------------------
 
-def _stamps(ctx: _Ctx) -> dict[str, Stamp]:
-    """The stamps of output sheets already in the book (to detect stale results)."""
+def _stamps(ctx: _Ctx) -> tuple[dict[str, Stamp], dict[str, Grid]]:
+    """The stamps of output sheets already in the book (to detect stale results), and the
+    top rows of those whose saved figures a consolidation compares (read once, here)."""
     wanted = {_label_key(labels.STAMP_VERSI): 0, _label_key(labels.STAMP_WAKTU): 1,
               _label_key(labels.STAMP_SIDIK): 2}
     out: dict[str, Stamp] = {}
+    saved: dict[str, Grid] = {}
     for name in labels.OUTPUT_SHEETS:
         if name not in ctx.names:
             continue
+        kept = name in labels.SAVED_SHEETS
         try:
             with calamine_guard():
-                grid = ctx.source.rows(name, labels.STAMP_ROW)
+                grid = ctx.source.rows(name, labels.SAVED_ROWS if kept else labels.STAMP_ROW)
         except Exception:  # an output sheet we cannot read is simply not stamped
             continue
+        if kept:
+            saved[name] = grid
         if len(grid) < labels.STAMP_ROW:
             continue
         row = grid[labels.STAMP_ROW - 1]
@@ -765,7 +770,7 @@ def _stamps(ctx: _Ctx) -> dict[str, Stamp]:
                 found[slot] = _stamp_text(value)
         if any(found):
             out[name] = Stamp(*found)
-    return out
+    return out, saved
 
 
 def _always(_: object) -> bool:

@@ -15,12 +15,13 @@ or unbounded memory. In order:
 4. ``xl/workbook.xml`` and its relationships parse (through defusedxml);
 5. no worksheet spans more cells than we will hold in memory. python-calamine allocates
    the whole rectangle up to the farthest cell, so one stray value in XFD1048576 would ask
-   for hundreds of GB and abort the process. The extent comes from the sheet's
-   ``<dimension>`` (Excel, LibreOffice and openpyxl write it truthfully); a small part, or
-   one without it, is scanned in full instead. A larger part crafted with a lying
-   ``<dimension>`` is not caught: batch jobs over untrusted files should read in worker
-   processes with a memory limit. A sheet reaching past ``MAX_SHEET_ROWS`` is refused too,
-   however narrow: a value in Excel's last row is a stray, never data.
+   for hundreds of GB and abort the process. Every worksheet part is inflated and scanned,
+   streaming: a small part reference by reference; a large one (a real district sheet) by
+   counting rows and cells, bare ones (without ``r``, each the next row or column) included,
+   and searching for references past column AZ or row 99,999; its ``<dimension>`` can only
+   make the extent larger. The shared-string bytes copied into cells are summed too. A
+   sheet reaching past ``MAX_SHEET_ROWS`` is refused however narrow: a value in Excel's
+   last row is a stray, never data.
 
 The extent scan inflates every worksheet anyway, so it also notes the cells stored with
 ``t="e"``: python-calamine returns an error value (``#N/A``, ``#REF!``) as an empty cell,

@@ -9,8 +9,7 @@ labels, each row by its Kode Layanan (and Kode Item). Read with python-calamine,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Callable, Mapping, Sequence
 
 from .. import labels
 from ..book import outputs as o
@@ -20,10 +19,6 @@ from ..report import pct
 
 #: an index or percentage is stored rounded to 2 decimals; anything further off was typed
 TOLERANCE = 0.005
-#: the sheets compared, in the order findings are listed
-COMPARED = (labels.CAPAIAN, labels.LAPORAN, labels.KEBUTUHAN, labels.DASHBOARD)
-#: rows read per sheet: every output table is short (services x items)
-_ROWS = labels.HEADER_SEARCH_ROWS + 400
 
 Figure = Callable[[ServiceResult], float | None]
 ItemFigure = Callable[[ItemNeed], float | None]
@@ -60,20 +55,22 @@ ITEM_FIGURES: dict[str, ItemFigure] = {
 }
 
 
-def saved_output_findings(path: Path, result: RegionResult, quarter: int, stale: bool,
+def saved_output_findings(saved: Mapping[str, Sequence[Sequence[object]]],
+                          result: RegionResult, quarter: int, stale: bool,
                           stamped: bool = True) -> list[Finding]:
-    """Findings for saved figures that differ from ``result``; none if stale.
+    """Findings for saved figures (``WorkbookData.saved``) that differ from ``result``;
+    none if stale.
 
-    ``stamped`` False (the reader found no stamp on Capaian) means it was never computed:
-    the workbook is not opened a second time just to find the template's placeholder.
+    ``stamped`` False (the reader found no stamp on Capaian) means it was never computed,
+    whatever the template's placeholder sheets hold.
     """
     if stale:
         return []  # the stale-stamp finding already says the whole sheet is outdated
-    tables = _read_outputs(path) if stamped else {}
+    tables = saved if stamped else {}
     if labels.CAPAIAN not in tables:
         return [_not_computed()]
     out: list[Finding] = []
-    for sheet in COMPARED:
+    for sheet in labels.SAVED_SHEETS:
         if sheet in tables:
             out += _compare_sheet(sheet, tables[sheet], result, quarter)
     return out
@@ -83,23 +80,6 @@ def _not_computed() -> Finding:
     return Finding("info", "hasil_belum_ada",
                    f"Sheet {labels.CAPAIAN} belum berisi hasil hitung; konsolidasi "
                    "menghitung ulang dari data penerima.", labels.CAPAIAN)
-
-
-def _read_outputs(path: Path) -> dict[str, Sequence[Sequence[object]]]:
-    import python_calamine
-
-    from ..book.safe import calamine_guard
-
-    out: dict[str, Sequence[Sequence[object]]] = {}
-    try:
-        with calamine_guard(), python_calamine.CalamineWorkbook.from_path(str(path)) as wb:
-            for sheet in COMPARED:
-                if sheet in wb.sheet_names:
-                    out[sheet] = wb.get_sheet_by_name(sheet).to_python(
-                        skip_empty_area=False, nrows=_ROWS)
-    except Exception:  # a broken output sheet is not worth rejecting the district over
-        return {}
-    return out
 
 
 def _compare_sheet(sheet: str, table: Sequence[Sequence[object]], result: RegionResult,

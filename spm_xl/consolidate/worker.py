@@ -96,7 +96,7 @@ def _evaluate(path: Path, source: Source, personal: bool) -> FileReport:
     ev = evaluate(data)
     # a result computed for another quarter (--triwulan) shows other figures: not compared
     stale = any(f.kode in ("hasil_usang", "hasil_triwulan_lain") for f in ev.findings)
-    extra = saved_output_findings(path, ev.result, data.identity.triwulan, stale,
+    extra = saved_output_findings(data.saved, ev.result, data.identity.triwulan, stale,
                                   stamped=labels.CAPAIAN in data.stamps)
     rows = {code: len(s.rows) for code, s in data.services.items()}
     keys = [person_keys(s, personal) for s in data.services.values()]
