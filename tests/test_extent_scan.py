@@ -91,6 +91,17 @@ def test_a_far_cell_whose_reference_is_not_first_is_found(tmp_path: Path, chunk:
     assert "XFD" in _refused(book_with(tmp_path, sheet_xml(rows)))
 
 
+@pytest.mark.parametrize("row", [b"x:row", b"row"], ids=["baris-berawalan", "baris-biasa"])
+def test_prefixed_bare_cells_count_as_columns(tmp_path: Path, chunk: int, row: bytes) -> None:
+    # <x:c> is a cell to the reader (it matches local names): 1,000 of them without r in
+    # one row make the sheet 1,000 columns wide, 6 million cells
+    cells = b"<x:c><x:v>1</x:v></x:c>" * 1_000
+    rows = noise_rows(6_000)
+    rows[100] = (b"<" + row + b' r="101" xmlns:x="http://schemas.openxmlformats.org/'
+                 b'spreadsheetml/2006/main">' + cells + b"</" + row + b">")
+    assert "kolom ALM" in _refused(book_with(tmp_path, sheet_xml(rows)))
+
+
 LONG = 200_000  # one shared string under the per-string limit
 #: what the scan counts for it: "<si><t>", the text, "</t></si></sst>"
 LONG_COPY = 7 + LONG + 15

@@ -102,6 +102,10 @@ _PLAIN_STRING_CELL = re.compile(rb't="s"><v>(\d{1,9})<')
 _ROW_START = re.compile(rb"<(?:\w+:)?row[\s/>]")
 _BARE_CELL = re.compile(rb'<(?:\w+:)?c(?:>|/>|\s(?![^>]*\br=")[^>]*>)')
 _FAR_ROW = re.compile(rb'row r="(\d{1,7})"')
+#: a namespace-prefixed row or cell (``<x:row``, ``<x:c>``): the reader matches local names
+_PREFIXED = re.compile(rb":(?:row|c)[\s>/]")
+_PREFIXED_CELL = re.compile(rb"<\w+:c[\s>/]")
+_PREFIXED_CELL_R = re.compile(rb'<\w+:c r="')
 
 
 #: sheet name -> {cell: error text} of the Excel error values the container check saw
@@ -505,15 +509,16 @@ def _plain(head: bytes, rows_r: int, cells_r: int) -> bool:
     cells = head.count(b"<c")
     return (head.count(b"<row") == rows_r
             and (cells == cells_r or cells - head.count(b"<col") == cells_r)
-            and b":row" not in head and b":c " not in head)
+            and _PREFIXED.search(head) is None)
 
 
 def _count_bare(head: bytes, out: _Extent, rows_r: int, cells_r: int) -> None:
     """Rows and cells without ``r``, prefixed tags (``<x:row``) included, onto ``out``."""
     rows_all = head.count(b"<row") - head.count(b"<rowBreaks") + _prefixed(head, b":row")
     out.bare_rows += rows_all - rows_r - _prefixed(head, b':row r="')
-    bare = (head.count(b"<c ") + head.count(b"<c>") + _prefixed(head, b":c ") - cells_r
-            - _prefixed(head, b':c r="'))
+    bare = head.count(b"<c ") + head.count(b"<c>") + head.count(b"<c/") - cells_r
+    if b":c" in head:
+        bare += len(_PREFIXED_CELL.findall(head)) - len(_PREFIXED_CELL_R.findall(head))
     if bare <= 0:
         if rows_all:
             out.widest_bare = max(out.widest_bare, out.row_bare_cells)
