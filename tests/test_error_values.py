@@ -10,7 +10,7 @@ from corpus import district, person
 
 from spm_xl.book import safe
 from spm_xl.book.reader import read_workbook
-from spm_xl.book.safe import MAX_ERROR_CELLS, excel_error_cells
+from spm_xl.book.safe import MAX_ERROR_CELLS, check_container, error_cells
 
 K1 = "K1 Disabilitas"
 
@@ -27,7 +27,7 @@ def test_every_error_cell_is_found_once_across_chunk_boundaries(
     wb.save(path)
     monkeypatch.setattr(safe, "CHUNK", 997)  # hundreds of chunk boundaries, cells cut by them
     expected = [f"K{r}" for r in range(5, 2_005) if r % 7 == 0]
-    cells, total = excel_error_cells(path, [K1])[K1]
+    cells, total = error_cells(check_container(path), [K1])[K1]
     assert total == len(expected)
     assert [ref for ref, _ in cells] == expected[:MAX_ERROR_CELLS]
     assert {value for _, value in cells} == {"#N/A"}

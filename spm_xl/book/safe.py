@@ -633,12 +633,6 @@ def error_cells(found: ErrorCells, sheets: Collection[str]
             for sheet, cells in found.items() if sheet_key(sheet) in wanted}
 
 
-def excel_error_cells(path: Path, sheets: Collection[str]
-                      ) -> dict[str, tuple[list[tuple[str, str]], int]]:
-    """Check ``path`` and return the error cells of the named sheets (``error_cells``)."""
-    return error_cells(check_container(path), sheets)
-
-
 def sheet_key(name: str) -> str:
     """A sheet name as the error lookup matches it: case and runs of spaces ignored."""
     return " ".join(name.split()).casefold()
