@@ -104,8 +104,6 @@ _BARE_CELL = re.compile(rb'<(?:\w+:)?c(?:>|/>|\s(?![^>]*\br=")[^>]*>)')
 _FAR_ROW = re.compile(rb'row r="(\d{1,7})"')
 #: a namespace-prefixed row or cell (``<x:row``, ``<x:c>``): the reader matches local names
 _PREFIXED = re.compile(rb":(?:row|c)[\s>/]")
-_PREFIXED_CELL = re.compile(rb"<\w+:c[\s>/]")
-_PREFIXED_CELL_R = re.compile(rb'<\w+:c r="')
 
 
 #: sheet name -> {cell: error text} of the Excel error values the container check saw
@@ -440,8 +438,7 @@ def _scan_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str,
                 # error cells get a longer overlap: a formula can sit between tag and value
                 if b't="e"' in block:
                     _error_cells(etail + chunk, out.errors)
-                etail = chunk[-_ERROR_OVERLAP:] if len(chunk) >= _ERROR_OVERLAP else \
-                    (etail + chunk)[-_ERROR_OVERLAP:]
+                etail = (etail + chunk)[-_ERROR_OVERLAP:]
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
         raise UnusableWorkbook(_broken(name)) from exc
     _scan_block(tail, out, full, budget)
@@ -516,9 +513,9 @@ def _count_bare(head: bytes, out: _Extent, rows_r: int, cells_r: int) -> None:
     """Rows and cells without ``r``, prefixed tags (``<x:row``) included, onto ``out``."""
     rows_all = head.count(b"<row") - head.count(b"<rowBreaks") + _prefixed(head, b":row")
     out.bare_rows += rows_all - rows_r - _prefixed(head, b':row r="')
-    bare = head.count(b"<c ") + head.count(b"<c>") + head.count(b"<c/") - cells_r
-    if b":c" in head:
-        bare += len(_PREFIXED_CELL.findall(head)) - len(_PREFIXED_CELL_R.findall(head))
+    # only a gate for the exact count per row below, so "<x:c" may also count "<x:col"
+    bare = (head.count(b"<c ") + head.count(b"<c>") + head.count(b"<c/") - cells_r
+            + _prefixed(head, b":c") - _prefixed(head, b':c r="'))
     if bare <= 0:
         if rows_all:
             out.widest_bare = max(out.widest_bare, out.row_bare_cells)
