@@ -24,6 +24,7 @@ from spm_xl.consolidate.run import Outcome, consolidate
 
 BORN = date(1990, 5, 17)
 NO_NIK = person_row(None, "Tanpa Nik Sekali", lahir=BORN, jk="P", sandang="TW1")
+STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:|\d{4} \d\d\.\d\d WI(?:B|TA|T)\b")
 NIK_NAMES = ["Orang Pindahan", "Orang Uji 1", "Orang Uji 2", "Tanpa Nik Sekali"]
 
 
@@ -53,13 +54,13 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def values(path: Path) -> list[tuple[str, int, int, object]]:
-    """Every cell of every sheet except the run's time stamp."""
+    """Every cell of every sheet except the run's time stamps (ISO, and Data Tren's local time)."""
     book = openpyxl.load_workbook(path, read_only=True)
     try:
         return [(ws.title, r, c, v) for ws in book.worksheets
                 for r, row in enumerate(ws.iter_rows(values_only=True))
                 for c, v in enumerate(row)
-                if v is not None and not re.search(r"\d{4}-\d\d-\d\dT\d\d:", str(v))]
+                if v is not None and not STAMP.search(str(v))]
     finally:
         book.close()
 
