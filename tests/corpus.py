@@ -394,6 +394,13 @@ def row_limit_in_narrow_sheet(folder: Path) -> Path:
     return edit(path, lambda wb: wb["Identitas"].cell(row=1_048_576, column=2, value="x"))
 
 
+def row_limit_in_own_sheet(folder: Path) -> Path:
+    """The admin's own sheet used down to the last row: never parsed, so never refused."""
+    path = district(folder / "sheet-admin-penuh.xlsx", seed=145)
+    return edit(path, lambda wb: wb.create_sheet("Catatan Admin").cell(row=1_048_576,
+                                                                       column=3, value="x"))
+
+
 # --- cell values -----------------------------------------------------------------------------
 
 def text_numbers(folder: Path) -> Path:
@@ -550,6 +557,8 @@ CASES: tuple[Case, ...] = (
              "baris 1048576", sheet=K1),
     unusable("batas_baris_sempit", "nilai di B1048576 sheet Identitas (2 kolom)",
              row_limit_in_narrow_sheet, "baris 1048576", sheet="Identitas"),
+    Case("sheet_admin_penuh", "sheet milik admin terisi sampai baris 1.048.576",
+         row_limit_in_own_sheet, 0, 0, 0, pesan="0 galat"),
     Case("judul_turun", "3 baris judul di atas tabel", header_moved_down, 0, 0, 0,
          pesan="0 galat"),
     Case("kolom_diacak", "kolom dibalik urutannya + kolom milik admin", columns_reordered,

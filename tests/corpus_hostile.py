@@ -212,7 +212,7 @@ HOSTILE_CASES: tuple[Case, ...] = (
     unusable("kolom_xfd1220", "satu sel di XFD1220 (dulu 815 MB)", far_column, TOO_BIG,
              sheet=K1),
     unusable("sembilan_sheet", "sel di AN499999 pada setiap sheet (10 sheet)", nine_tall_sheets,
-             TOO_BIG, sheet="Petunjuk"),
+             TOO_BIG, sheet="Identitas"),  # Petunjuk is never parsed: the first parsed one
     unusable("total_sel", "sel di AN100000 pada setiap sheet (40 juta sel)",
              book_cells_total, "seluruh sheet-nya memakai"),
     unusable("teks_bersama_raksasa", "satu teks bersama 7 MB dipakai 300 sel",

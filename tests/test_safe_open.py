@@ -15,7 +15,7 @@ import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
 from workbooks import write_sheets
 
-from spm_xl.book.reader import read_workbook
+from spm_xl.book.reader import parses, read_workbook
 from spm_xl.book.safe import FULL_SCAN_BYTES, OLE2_MAGIC, check_container, excel_lock_present
 from spm_xl.findings import UnusableWorkbook
 
@@ -213,6 +213,27 @@ def test_a_stray_value_in_the_last_cell_is_refused_not_allocated(tmp_path: Path)
 
     message = refused(rewrite(far, tmp_path / "jauh2.xlsx", stray), read_workbook)
     assert "K1 Disabilitas" in message and "XFD" in message
+
+
+def test_only_the_sheets_a_reader_parses_are_held_to_the_extent_limits(tmp_path: Path) -> None:
+    far = write_sheets(tmp_path / "jauh.xlsx", {"K1 Disabilitas": [["NIK", "Nama"]],
+                                                 "Catatan Admin": [["catatan"]]})
+
+    def stray_in(part: str) -> Callable[[str, bytes], bytes]:
+        def stray(name: str, data: bytes) -> bytes:
+            if name != part:
+                return data
+            return data.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" '
+                                b't="inlineStr"><is><t>x</t></is></c></row></sheetData>')
+        return stray
+
+    own = rewrite(far, tmp_path / "milik-admin.xlsx", stray_in("xl/worksheets/sheet2.xml"))
+    assert "Catatan Admin" in refused(own)  # every sheet, when the caller parses them all
+    check_container(own, parses)  # the reader never parses it: nothing to allocate
+    k1 = rewrite(far, tmp_path / "k1.xlsx", stray_in(SHEET))
+    assert "K1 Disabilitas" in refused(k1, lambda p: check_container(p, parses))
+    assert not parses("Catatan Admin") and not parses("Petunjuk")
+    assert parses("k1  disabilitas") and parses("Pemeriksaan") and parses("Identitas")
 
 
 def test_a_big_sheet_whose_dimension_reaches_the_last_cell_is_refused(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from itertools import chain, repeat
 from operator import itemgetter
 from pathlib import Path
@@ -115,7 +116,7 @@ class _Ctx:
 
 def read_workbook(path: Path) -> WorkbookData:
     """Read one workbook's inputs; raises ``UnusableWorkbook`` when that is impossible."""
-    errors = check_container(path)
+    errors = check_container(path, parses)
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types, never for a good file
@@ -127,6 +128,25 @@ def read_workbook(path: Path) -> WorkbookData:
     return data
 
 
+def parses(sheet: str) -> bool:
+    """Whether ``_read`` may parse a sheet of this name: the template's input sheets (as
+    ``_find_sheet`` matches them) and the output sheets it reads stamps from. Petunjuk and
+    the admin's own sheets are never parsed."""
+    return _norm(sheet) in _parsed_names()
+
+
+@cache
+def _parsed_names() -> frozenset[str]:
+    return frozenset(_norm(n) for n in (*_input_sheets(), labels.PERMASALAHAN, labels.TAHAPAN,
+                                         *labels.OUTPUT_SHEETS))
+
+
+def _input_sheets() -> tuple[str, ...]:
+    """The template's sheets the figures are read from."""
+    return (labels.IDENTITAS, labels.HARGA, labels.ANGGARAN, labels.KONFIGURASI,
+            *(s.sheet for s in load_catalogue().layanan))
+
+
 def read_source(source: SheetSource) -> WorkbookData:
     """Read the inputs from any source of cells (a file, or a workbook open in Excel)."""
     return _read(_Ctx(source, source.file_name, source.sheet_names()))
@@ -134,9 +154,7 @@ def read_source(source: SheetSource) -> WorkbookData:
 
 def _read(ctx: _Ctx) -> WorkbookData:
     cat = load_catalogue()
-    ours = {_norm(n) for n in (labels.PETUNJUK, labels.IDENTITAS, labels.HARGA,
-                               labels.ANGGARAN, labels.KONFIGURASI,
-                               *(s.sheet for s in cat.layanan))}
+    ours = {_norm(n) for n in (labels.PETUNJUK, *_input_sheets())}
     if not any(_norm(n) in ours for n in ctx.names):
         if any(_norm(n) == _norm("Rekap Kab-Kota") for n in ctx.names):
             raise UnusableWorkbook(
@@ -219,10 +237,7 @@ def _require_sheet(ctx: _Ctx, wanted: str, code: str | None = None) -> str:
 
 
 def _renamed_guess(ctx: _Ctx, wanted: str, code: str | None) -> str | None:
-    cat = load_catalogue()
-    known = {_norm(n) for n in (labels.PETUNJUK, labels.IDENTITAS, labels.HARGA,
-                                labels.ANGGARAN, labels.KONFIGURASI, *labels.OUTPUT_SHEETS,
-                                *(s.sheet for s in cat.layanan))}
+    known = {_norm(n) for n in (labels.PETUNJUK, *_input_sheets(), *labels.OUTPUT_SHEETS)}
     others = [n for n in ctx.names if _norm(n) not in known]
     if code:
         prefixed = [n for n in others if re.match(rf"{code.lower()}(?![0-9])", _norm(n))]

@@ -36,7 +36,7 @@ import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -110,11 +110,16 @@ _PREFIXED = re.compile(rb":(?:row|c)[\s>/]")
 ErrorCells = dict[str, dict[str, str]]
 
 
-def check_container(path: Path) -> ErrorCells:
+def check_container(path: Path, parsed: Callable[[str], bool] | None = None) -> ErrorCells:
     """Raise ``UnusableWorkbook`` unless ``path`` is a sound, non-hostile .xlsx/.xlsm.
 
     Returns the Excel error values of every worksheet (only sheets holding one), found on
     the way; ``error_cells`` picks the sheets a reader wants.
+
+    ``parsed``: which sheets (by name) the caller will parse; only those are held to the
+    sheet and book extents, since a sheet nobody parses allocates nothing. An admin's own
+    sheet of 600,000 rows then no longer refuses the workbook, and is not inflated here.
+    Every part is still subject to the zip and XML checks. None: every sheet.
     """
     name = path.name
     if not path.exists():
@@ -143,7 +148,7 @@ def check_container(path: Path) -> ErrorCells:
         for info in zf.infolist():
             if info.filename.lower().endswith(_XML_SUFFIXES):
                 _check_prolog(zf, info, name)
-        return _check_book(zf, name)
+        return _check_book(zf, name, parsed)
 
 
 def excel_lock_present(path: Path) -> bool:
@@ -339,12 +344,15 @@ class _Budget:
     string_bytes: int = 0  # shared-string bytes copied into the cells using them
 
 
-def _check_book(zf: zipfile.ZipFile, name: str) -> ErrorCells:
-    """Every worksheet's rectangle, their total and the shared strings they copy, bounded;
-    returns the error cells seen on the way."""
+def _check_book(zf: zipfile.ZipFile, name: str, parsed: Callable[[str], bool] | None
+                ) -> ErrorCells:
+    """Every parsed worksheet's rectangle, their total and the shared strings they copy,
+    bounded; returns the error cells seen on the way."""
     budget = _Budget(*_shared_string_lengths(zf, name))
     errors: ErrorCells = {}
     for sheet, part in _worksheet_parts(zf, name):
+        if parsed is not None and not parsed(sheet):
+            continue
         found = _check_extent(zf, part, sheet, name, budget)
         if found:
             errors[sheet] = found
