@@ -70,6 +70,16 @@ def test_failure_while_producing_leaves_original_and_no_temp_file(
     assert [p.name for p in target.parent.iterdir()] == [target.name]
 
 
+def test_a_killed_runs_old_temporary_file_is_swept_a_live_ones_is_kept(target: Path) -> None:
+    old, young = (target.with_name(f".{target.stem}.{tag}.tmp.xlsx") for tag in ("mati", "hidup"))
+    for leftover in (old, young):
+        leftover.write_bytes(b"PK setengah")
+    past = time.time() - STALE_AFTER_S - 60
+    os.utime(old, (past, past))
+    atomic_write(target, write_new)
+    assert not old.exists() and young.exists() and target.read_bytes() == NEW
+
+
 def test_full_disk_is_reported_in_indonesian(target: Path) -> None:
     def full(path: Path) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")

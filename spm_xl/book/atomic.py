@@ -4,7 +4,8 @@
 final ``os.replace`` is a rename on one file system), flushes it to disk, keeps the
 previous file as a backup and only then swaps the new file in. Whatever goes wrong —
 an exception, Ctrl+C, a full disk — the target is either the old file or the new one,
-never half of each, and the temporary file is removed.
+never half of each, and the temporary file is removed; one a killed process could not
+remove is swept by the next write of the same file.
 
 Backup: one rolling backup, ``name.bak.xlsx`` (``name.bak.xlsm``): the extension stays last
 so Excel opens it. Not timestamped: ``hitung`` never changes an input cell, so the newest
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import json
 import os
 import socket
@@ -89,6 +91,7 @@ def atomic_write(target: Path, produce: Callable[[Path], None], *, backup: bool 
 
 
 def _write(target: Path, produce: Callable[[Path], None], backup: bool) -> Path | None:
+    _sweep_leftovers(target)
     tmp = _temp_name(target)
     kept: Path | None = None
     try:
@@ -107,6 +110,21 @@ def _write(target: Path, produce: Callable[[Path], None], backup: bool) -> Path 
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
     return kept
+
+
+def _sweep_leftovers(target: Path) -> None:
+    """Remove temporary files a killed run (power cut, task manager) left beside ``target``.
+
+    Only those older than ``STALE_AFTER_S``: a younger one may belong to a live run writing
+    another file whose name starts the same way.
+    """
+    pattern = glob.escape(f".{target.stem[:40]}.") + "*" + glob.escape(f".tmp{target.suffix}")
+    now = time.time()
+    for path in target.parent.glob(pattern):
+        with contextlib.suppress(OSError):
+            info = path.lstat()
+            if stat.S_ISREG(info.st_mode) and now - info.st_mtime > STALE_AFTER_S:
+                path.unlink()
 
 
 def _temp_name(target: Path) -> Path:
