@@ -55,6 +55,14 @@ def test_a_worker_that_dies_rejects_only_its_own_file(tmp_path: Path) -> None:
     assert reports[1].error is not None and "berhenti mendadak" in reports[1].error
 
 
+def test_a_lone_large_file_is_read_in_a_worker_too(tmp_path: Path) -> None:
+    """A re-run with one changed file reads only that file: it still gets a worker (and its
+    memory ceiling), so it cannot take the cached districts down with it."""
+    b = district(tmp_path, "74.06", file="7406-abort.xlsx")
+    [report] = process_all([b], personal=False, jobs=2, task=abort_on_marked)
+    assert report.error is not None and "berhenti mendadak" in report.error
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="FIFOs are POSIX")
 def test_a_fifo_among_the_inputs_is_refused_without_hanging(tmp_path: Path) -> None:
     folder = tmp_path / "masuk"

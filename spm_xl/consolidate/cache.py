@@ -144,6 +144,10 @@ def safe_findings(findings: list[Finding]) -> list[Finding]:
 
 # --- the store -----------------------------------------------------------------------------
 
+#: an entry found for a file: its path in the cache and the file it stands for
+Found = tuple[Path, Source]
+
+
 class ResultCache:
     """Entries of one cache folder; every failure is a miss, never an error for the user."""
 
@@ -163,18 +167,25 @@ class ResultCache:
 
     def load(self, path: Path) -> FileReport | None:
         """The cached report of this file's bytes, or None (and a bad entry is removed)."""
+        found = self.find(path)
+        return self.read(found) if found else None
+
+    def find(self, path: Path) -> Found | None:
+        """The entry for this file's bytes, if there is one (hashing only, nothing decoded)."""
         try:
             sha, size = file_sha256(path)
         except OSError:
             return None
         entry = self.entry(sha)
-        if not entry.is_file():
-            return None
+        return (entry, Source(str(path), path.name, sha, size)) if entry.is_file() else None
+
+    def read(self, found: Found) -> FileReport | None:
+        """A found entry decoded, or None (the bad entry removed: the file is read again)."""
+        entry, source = found
         try:
-            report = _decode(entry, Source(str(path), path.name, sha, size))
+            report = _decode(entry, source)
         except Exception:  # corrupt, truncated, another version, another key: rebuild
-            entry.unlink(missing_ok=True)
-            return None
+            report = None
         if report is None:
             entry.unlink(missing_ok=True)
             return None

@@ -14,6 +14,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -170,14 +171,35 @@ def consolidate(inputs: Sequence[str | Path], output: Path, *,
 
 def _read_all(paths: list[Path], store: ResultCache | None, *, personal: bool,
               jobs: int | None, progress: Progress | None) -> list[FileReport]:
-    """Reports in input order: from the cache where the bytes are known, else read."""
-    cached = {i: r for i, p in enumerate(paths) if store and (r := store.load(p))}
-    todo = [p for i, p in enumerate(paths) if i not in cached]
+    """Reports in input order: from the cache where the bytes are known, else read.
+
+    The files to read start first and the cached reports are decoded meanwhile, so a re-run
+    with one changed file costs about that file, read in a worker with its memory ceiling
+    like any large file (one file can only reject itself, whatever sits in the cache).
+    """
+    found = {i: f for i, p in enumerate(paths) if store and (f := store.find(p))}
+    todo = [i for i in range(len(paths)) if i not in found]
     if jobs is None:
-        jobs = JOBS if sum(_size(p) for p in todo) >= POOL_MIN_BYTES else 1
-    fresh = iter(process_all(todo, personal=personal, jobs=jobs, progress=progress,
-                             seal=store is not None))
-    return [cached[i] if i in cached else next(fresh) for i in range(len(paths))]
+        jobs = JOBS if sum(_size(paths[i]) for i in todo) >= POOL_MIN_BYTES else 1
+
+    def read(indices: list[int]) -> dict[int, FileReport]:
+        reports = process_all([paths[i] for i in indices], personal=personal, jobs=jobs,
+                              progress=progress, seal=store is not None)
+        return dict(zip(indices, reports, strict=True))
+
+    def decode() -> dict[int, FileReport | None]:
+        return {i: store.read(f) for i, f in found.items()} if store else {}
+
+    if todo and found:
+        with ThreadPoolExecutor(1) as waiter:  # the thread mostly waits for the workers
+            reading = waiter.submit(read, todo)
+            decoded = decode()
+            done = reading.result()
+    else:
+        decoded, done = decode(), read(todo)
+    done |= {i: r for i, r in decoded.items() if r is not None}
+    done |= read([i for i, r in decoded.items() if r is None])  # a bad entry: read the file
+    return [done[i] for i in range(len(paths))]
 
 
 def _keep(store: ResultCache, g: Gate) -> ProvinceKey | None:

@@ -176,8 +176,9 @@ Task = Callable[[str, bool, bool], FileReport]
 def process_all(paths: Sequence[Path], *, personal: bool, jobs: int,
                 progress: Progress | None = None, seal: bool = False,
                 task: Task | None = None) -> list[FileReport]:
-    """``process_file`` for every path, in input order; ``jobs`` > 1 uses a spawn pool."""
-    if jobs <= 1 or len(paths) <= 1:
+    """``process_file`` for every path, in input order; ``jobs`` > 1 uses a spawn pool (even
+    for one file: a worker has the memory ceiling, the caller's process does not)."""
+    if jobs <= 1 or not paths:
         out = []
         for p in paths:
             report = process_file(str(p), personal, seal)
@@ -209,7 +210,7 @@ def _run_pool(task: Task, paths: Sequence[Path], order: Sequence[int], personal:
     """Run ``order`` in a fresh pool; the indices whose worker died come back to retry."""
     ctx = multiprocessing.get_context("spawn")
     broken: list[int] = []
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
+    with ProcessPoolExecutor(max_workers=min(jobs, len(order)), mp_context=ctx,
                              initializer=limit_memory) as pool:
         futures: dict[Future[FileReport], int] = {
             pool.submit(task, str(paths[i]), personal, seal): i for i in order}
