@@ -6,7 +6,7 @@ identity, prices, budget, recipients (NIK, No KK, ages, duplicates) and stale ou
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import cast
@@ -17,7 +17,7 @@ import numpy.typing as npt
 from . import labels
 from .catalogue import load_catalogue
 from .checks_quarter import quarter_checks
-from .findings import Finding, capped
+from .findings import Finding, Kind, capped, listed
 from .nik import Problem, check_kks, check_niks, mask_nik
 from .records import NOT_NEEDED, ServiceRows, WorkbookData
 from .regions import KABKOTA_CODE, PROVINCE_CODE, region_name
@@ -47,8 +47,10 @@ def check_workbook(data: WorkbookData,
     findings += _budget(data)
     findings += domain_findings(data)
     seen: dict[str, list[str]] = defaultdict(list)  # NIK -> services holding it
+    counted: Counter[Kind] = Counter()  # NIK and KK cell findings, built up to the cap
     for rows in data.services.values():
-        findings += _recipients(rows, data.identity.tahun, seen, data.settings.ambang_bencana)
+        findings += _recipients(rows, data.identity.tahun, seen, data.settings.ambang_bencana,
+                                counted)
     for nik, services in seen.items():
         if len(services) > 1:
             findings.append(Finding(
@@ -58,7 +60,7 @@ def check_workbook(data: WorkbookData,
                 nilai=mask_nik(nik)))
     if fingerprint is not None:
         findings += stale_outputs(data, fingerprint)
-    return capped(findings)
+    return capped(findings, counted=counted)
 
 
 def stale_outputs(data: WorkbookData, fingerprint: str | Fingerprints) -> list[Finding]:
@@ -151,7 +153,7 @@ def _budget(data: WorkbookData) -> Iterator[Finding]:
 
 
 def _recipients(rows: ServiceRows, year: int, seen: dict[str, list[str]],
-                disaster_limit: int) -> Iterator[Finding]:
+                disaster_limit: int, counted: Counter[Kind]) -> Iterator[Finding]:
     """Row-level rules for one service sheet, column-wise so a million rows stay fast."""
     sheet, person, cols, kode = rows.sheet, rows.person, rows.columns, rows.kode
     recipient = rows.recipients
@@ -175,9 +177,11 @@ def _recipients(rows: ServiceRows, year: int, seen: dict[str, list[str]],
     nik_col, kk_col = cols.get(labels.D_NIK, "B"), cols.get(labels.D_KK, "C")
     batch = check_niks(niks, year)
     for j, problems in batch.problems.items():
-        yield from _cell_findings(problems, sheet, f"{nik_col}{excel_rows[j]}", niks[j])
+        yield from _cell_findings(problems, sheet, f"{nik_col}{excel_rows[j]}", niks[j],
+                                  counted)
     for j, problems in check_kks(kks).items():
-        yield from _cell_findings(problems, sheet, f"{kk_col}{excel_rows[j]}", kks[j])
+        yield from _cell_findings(problems, sheet, f"{kk_col}{excel_rows[j]}", kks[j],
+                                  counted)
     valid_at = np.flatnonzero(batch.valid).tolist()
     valid_niks = cast(list[str], [batch.nik[j] for j in valid_at])  # valid: never None
     if len(set(valid_niks)) < len(valid_niks):  # some NIK is listed twice in this sheet
@@ -292,7 +296,10 @@ def _cell(columns: dict[str, str], label: str, row: int) -> str | None:
     return f"{col}{row}" if col else None
 
 
-def _cell_findings(problems: list[Problem], sheet: str, cell: str,
-                   raw: object) -> Iterator[Finding]:
+def _cell_findings(problems: list[Problem], sheet: str, cell: str, raw: object,
+                   counted: Counter[Kind]) -> Iterator[Finding]:
+    """A cell's findings; past the cap of their kind only counted (a column of 50,000 blank
+    NIKs builds 200 findings, not 50,000)."""
     for severity, code, message in problems:
-        yield Finding(severity, code, message, sheet, cell, mask_nik(raw))
+        if listed(counted, (sheet, code, severity)):
+            yield Finding(severity, code, message, sheet, cell, mask_nik(raw))

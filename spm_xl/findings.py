@@ -68,8 +68,17 @@ def overflow(kind: Kind, more: int) -> Finding:
                    "di sheet ini; perbaiki semuanya.", sheet)
 
 
-def capped(findings: Iterable[Finding], limit: int = MAX_PER_KIND) -> list[Finding]:
-    """At most ``limit`` findings naming a cell per kind, then one line counting the rest."""
+def listed(counted: Counter[Kind], kind: Kind, limit: int = MAX_PER_KIND) -> bool:
+    """Count one finding of ``kind``; whether it is among the first ``limit``, the only ones
+    worth building (pass ``counted`` to ``capped``, which counts the rest on its line)."""
+    counted[kind] += 1
+    return counted[kind] <= limit
+
+
+def capped(findings: Iterable[Finding], limit: int = MAX_PER_KIND,
+           counted: Counter[Kind] | None = None) -> list[Finding]:
+    """At most ``limit`` findings naming a cell per kind, then one line counting the rest,
+    those ``listed`` did not build included."""
     seen: Counter[Kind] = Counter()
     out = []
     for f in findings:
@@ -79,6 +88,8 @@ def capped(findings: Iterable[Finding], limit: int = MAX_PER_KIND) -> list[Findi
             if seen[kind] > limit:
                 continue
         out.append(f)
+    for kind, n in (counted or {}).items():
+        seen[kind] += max(n - limit, 0)
     return out + [overflow(k, n - limit) for k, n in seen.items() if n > limit]
 
 

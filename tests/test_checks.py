@@ -121,3 +121,13 @@ def test_stale_output_sheet_is_reported() -> None:
     data.stamps[labels.CAPAIAN] = Stamp("spm-xl 0.1.0", "2026-01-01T00:00", "old")
     assert ("peringatan", "hasil_usang", "A2") in found(data, "new")
     assert found(data, "old") == []
+
+
+def test_a_column_of_bad_niks_lists_the_first_200_and_counts_the_rest() -> None:
+    people: list[dict[str, object]] = [{labels.D_NIK: "12345", labels.D_NAMA: f"Orang {i}"}
+                                       for i in range(450)]
+    findings = check_workbook(book(sheet("K1", people, [[1]] * 450)))
+    listed = [f for f in findings if f.kode == "nik_panjang" and f.sel is not None]
+    [rest] = [f for f in findings if f.kode == "nik_panjang" and f.sel is None]
+    assert [f.sel for f in listed] == [f"B{r}" for r in range(2, 202)]
+    assert "Masih ada 250 sel lain" in rest.pesan and rest.sheet == "K1 Sheet"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -36,7 +37,15 @@ from ..catalogue import (
     ZeroTargetRule,
     load_catalogue,
 )
-from ..findings import MAX_PER_KIND, Finding, Kind, Severity, UnusableWorkbook, overflow
+from ..findings import (
+    MAX_PER_KIND,
+    Finding,
+    Kind,
+    Severity,
+    UnusableWorkbook,
+    listed,
+    overflow,
+)
 from ..nik import mask_text
 from ..records import (
     BUTUH,
@@ -111,7 +120,7 @@ class _Ctx:
         default_factory=lambda: {k: v for k, v in STATUS_EXACT.items()})
     status_errors: dict[str, str] = field(default_factory=dict)
     #: findings noted per (sheet, code, severity), to cap the listed ones
-    kinds: dict[Kind, int] = field(default_factory=dict)
+    kinds: Counter[Kind] = field(default_factory=Counter)
 
 
 def read_workbook(path: Path) -> WorkbookData:
@@ -279,10 +288,7 @@ def _load(ctx: _Ctx, name: str) -> _Sheet:
 
 def _note(ctx: _Ctx, tingkat: Severity, kode: str, pesan: str, sheet: str | None = None,
           sel: str | None = None, nilai: object = None) -> None:
-    kind = (sheet, kode, tingkat)
-    seen = ctx.kinds.get(kind, 0)
-    ctx.kinds[kind] = seen + 1
-    if seen >= MAX_PER_KIND:  # counted, not built: capped() would drop it anyway
+    if not listed(ctx.kinds, (sheet, kode, tingkat)):  # counted, not built
         return
     shown = None if nilai is None else display_value(nilai)
     ctx.findings.append(Finding(tingkat, kode, pesan, sheet, sel, shown))
