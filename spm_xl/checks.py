@@ -17,7 +17,7 @@ import numpy.typing as npt
 from . import labels
 from .catalogue import load_catalogue
 from .checks_quarter import quarter_checks
-from .findings import Finding, Kind, capped, listed
+from .findings import MAX_PER_KIND, Finding, Kind, capped, listed
 from .nik import Problem, check_kks, check_niks, mask_nik
 from .records import NOT_NEEDED, ServiceRows, WorkbookData
 from .regions import KABKOTA_CODE, PROVINCE_CODE, region_name
@@ -197,7 +197,8 @@ def _recipients(rows: ServiceRows, year: int, seen: dict[str, list[str]],
         seen[key].append(kode)
     typed = _date_array(column(labels.D_LAHIR))
     nik_birth = batch.lahir
-    for j in np.flatnonzero(batch.valid & ~np.isnat(typed) & (typed != nik_birth)).tolist():
+    differs = batch.valid & ~np.isnat(typed) & (typed != nik_birth)
+    for j in _first(differs, counted, (sheet, "nik_tanggal_beda", "peringatan")):
         yield Finding("peringatan", "nik_tanggal_beda",
                       f"Tanggal lahir {_dmy(typed[j])} berbeda dengan tanggal lahir yang "
                       "tersirat di NIK (digit ke-7 sampai ke-12; untuk perempuan tanggalnya "
@@ -207,13 +208,13 @@ def _recipients(rows: ServiceRows, year: int, seen: dict[str, list[str]],
     spellings: dict[object, str] = {}  # a column holds a handful of distinct spellings
     typed_sex = np.array([spellings[s] if s in spellings else spellings.setdefault(s, _sex(s))
                           for s in sexes])
-    for j in np.flatnonzero(typed_sex == "?").tolist():
+    for j in _first(typed_sex == "?", counted, (sheet, "jk_tidak_dikenal", "peringatan")):
         yield Finding("peringatan", "jk_tidak_dikenal",
                       f"Jenis kelamin '{sexes[j]}' tidak dikenal; isi L atau P.", sheet,
                       _cell(cols, labels.D_JK, excel_rows[j]), str(sexes[j])[:20])
     wrong_sex = batch.valid & (((typed_sex == "L") & batch.perempuan)
                                | ((typed_sex == "P") & ~batch.perempuan))
-    for j in np.flatnonzero(wrong_sex).tolist():
+    for j in _first(wrong_sex, counted, (sheet, "nik_jk_beda", "peringatan")):
         implied = "P" if batch.perempuan[j] else "L"
         yield Finding("peringatan", "nik_jk_beda",
                       f"Jenis kelamin '{sexes[j]}' berbeda dengan yang tersirat di NIK "
@@ -238,7 +239,8 @@ def _recipients(rows: ServiceRows, year: int, seen: dict[str, list[str]],
         age = (year - 1970 - born_year.astype(np.int64)
                - (birth > born_year.astype("datetime64[D]")))
         young, old = known & (age < 60), known & (age >= 18)
-        for j in np.flatnonzero(young if kode in ELDERLY else old).tolist():
+        code = "usia_lansia" if kode in ELDERLY else "usia_anak"
+        for j in _first(young if kode in ELDERLY else old, counted, (sheet, code, "peringatan")):
             cell = _cell(cols, labels.D_LAHIR, excel_rows[j])
             if kode in ELDERLY:
                 yield Finding("peringatan", "usia_lansia",
@@ -252,6 +254,15 @@ def _recipients(rows: ServiceRows, year: int, seen: dict[str, list[str]],
 
 
 _EPOCH = date(1970, 1, 1).toordinal()
+
+
+def _first(rows: npt.NDArray[np.bool_], counted: Counter[Kind], kind: Kind) -> list[int]:
+    """The rows of ``rows`` still listed for ``kind``, all of them counted (``listed`` for a
+    whole column at once)."""
+    at = np.flatnonzero(rows)
+    room = max(MAX_PER_KIND - counted[kind], 0)
+    counted[kind] += len(at)
+    return [int(j) for j in at[:room]]
 
 
 def _sex(value: object) -> str:

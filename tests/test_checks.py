@@ -131,3 +131,13 @@ def test_a_column_of_bad_niks_lists_the_first_200_and_counts_the_rest() -> None:
     [rest] = [f for f in findings if f.kode == "nik_panjang" and f.sel is None]
     assert [f.sel for f in listed] == [f"B{r}" for r in range(2, 202)]
     assert "Masih ada 250 sel lain" in rest.pesan and rest.sheet == "K1 Sheet"
+
+
+def test_a_column_of_unknown_sexes_lists_the_first_200_and_counts_the_rest() -> None:
+    people: list[dict[str, object]] = [{labels.D_NIK: NIK if i == 0 else None,
+                                        labels.D_JK: "Pria?"} for i in range(300)]
+    findings = check_workbook(book(sheet("K1", people, [[1]] * 300)))
+    listed = [f for f in findings if f.kode == "jk_tidak_dikenal" and f.sel is not None]
+    [rest] = [f for f in findings if f.kode == "jk_tidak_dikenal" and f.sel is None]
+    assert len(listed) == 200 and listed[0].sel == "E2" and listed[-1].sel == "E201"
+    assert "Masih ada 100 sel lain" in rest.pesan
