@@ -47,7 +47,7 @@ def check_workbook(data: WorkbookData,
     findings += _budget(data)
     findings += domain_findings(data)
     seen: dict[str, list[str]] = defaultdict(list)  # NIK -> services holding it
-    counted: Counter[Kind] = Counter()  # NIK and KK cell findings, built up to the cap
+    counted: Counter[Kind] = Counter()  # row findings per kind, built up to the cap
     for rows in data.services.values():
         findings += _recipients(rows, data.identity.tahun, seen, data.settings.ambang_bencana,
                                 counted)

@@ -165,11 +165,6 @@ class ResultCache:
         name = hashlib.sha256(f"{program_id()}\x1f{sha}".encode()).hexdigest()[:40]
         return self.folder / (name + SUFFIX)
 
-    def load(self, path: Path) -> FileReport | None:
-        """The cached report of this file's bytes, or None (and a bad entry is removed)."""
-        found = self.find(path)
-        return self.read(found) if found else None
-
     def find(self, path: Path) -> Found | None:
         """The entry for this file's bytes, if there is one (hashing only, nothing decoded)."""
         try:
