@@ -18,22 +18,15 @@ from typing import Any
 from . import __version__
 from .findings import SEVERITY_TEXT, Finding, UnusableWorkbook, counts, has_errors
 from .quarters import quarter_argument
+from .terminal import console
 
 EXIT_OK, EXIT_DATA, EXIT_UNUSABLE = 0, 1, 2
 #: at most this many findings are listed on the terminal; all are in the workbook and JSON
 SHOWN_FINDINGS = 40
 
 
-def _console() -> Any:
-    from rich.console import Console
-
-    # markup only where a line asks for it, and then with every piece of data escaped: a
-    # cell value, sheet or file name like "[/bold]" is text, not a style tag
-    return Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
-
-
 def _print_findings(findings: list[Finding]) -> None:
-    con = _console()
+    con = console()
     for f in findings[:SHOWN_FINDINGS]:
         where = " ".join(x for x in (f.sheet and f"[{f.sheet}]", f.sel) if x)
         style = {"galat": "red", "peringatan": "yellow", "info": "cyan"}[f.tingkat]
@@ -108,7 +101,7 @@ def cmd_templat(args: argparse.Namespace) -> int:
                        item_opsional=args.item_opsional)
 
     atomic_write(out, produce, backup=out.exists())
-    _console().print(f"Templat ditulis: {out}")
+    console().print(f"Templat ditulis: {out}")
     return EXIT_OK
 
 
@@ -142,7 +135,7 @@ def _history_template(args: argparse.Namespace) -> int:
     if out.suffix.lower() != ".xlsx":
         raise UnusableWorkbook(f"Nama berkas keluaran {out.name} harus berakhiran .xlsx.")
     atomic_write(out, write_history_template, backup=out.exists())
-    _console().print(f"Templat riwayat ditulis: {out}")
+    console().print(f"Templat riwayat ditulis: {out}")
     return EXIT_OK
 
 
@@ -154,7 +147,7 @@ def cmd_periksa(args: argparse.Namespace) -> int:
     path = Path(args.file)
     ev = evaluate(read_workbook(path))
     if excel_lock_present(path):  # reading is fine; say which version was checked
-        _console().print(f"Catatan: berkas {path.name} sedang dibuka di Excel (ada berkas "
+        console().print(f"Catatan: berkas {path.name} sedang dibuka di Excel (ada berkas "
                          f"kunci ~${path.name}); yang diperiksa adalah versi yang terakhir "
                          "disimpan.")
     if args.json:
@@ -187,7 +180,7 @@ def cmd_hitung(args: argparse.Namespace) -> int:
     else:
         _print_findings(ev.findings)
         _print_summary(ev)
-        _console().print(f"Hasil ditulis ke {target} (sheet Kebutuhan, Capaian, Laporan e-SPM, "
+        console().print(f"Hasil ditulis ke {target} (sheet Kebutuhan, Capaian, Laporan e-SPM, "
                          "Dashboard, Pemeriksaan).")
     return EXIT_DATA if has_errors(ev.findings) else EXIT_OK
 
@@ -195,7 +188,7 @@ def cmd_hitung(args: argparse.Namespace) -> int:
 def _print_summary(ev: Any) -> None:
     from .report import pct
 
-    con = _console()
+    con = console()
     q = ev.data.identity.triwulan
     for s in ev.result.layanan:
         a = s.capaian
@@ -394,7 +387,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return func(args)
     except UnusableWorkbook as e:
         where = " ".join(x for x in (e.sheet and f"[{e.sheet}]", e.sel) if x)
-        _console().print(f"[red]Galat:[/] {escape(where + ' ' if where else '')}"
+        console().print(f"[red]Galat:[/] {escape(where + ' ' if where else '')}"
                          f"{escape(e.pesan)}", markup=True)
         if getattr(args, "json", False):
             found = {"tingkat": "galat", "sheet": e.sheet, "sel": e.sel,
@@ -408,13 +401,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                         "daftar_temuan": [found]})
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
-        _console().print("Dibatalkan.")
+        console().print("Dibatalkan.")
         return 130
     except BaseException as e:  # last resort: a clear sentence, never a traceback (a Rust
         # panic inside a reader is pyo3's PanicException, a BaseException)
         if isinstance(e, SystemExit | GeneratorExit) or os.environ.get("SPM_XL_DEBUG"):
             raise
-        _console().print(f"[red]Galat tak terduga:[/] {type(e).__name__}. Berkas masukan tidak "
+        console().print(f"[red]Galat tak terduga:[/] {type(e).__name__}. Berkas masukan tidak "
                          "diubah. Jalankan dengan SPM_XL_DEBUG=1 untuk rinciannya.", markup=True)
         return EXIT_UNUSABLE
 

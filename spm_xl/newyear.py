@@ -159,9 +159,9 @@ def _konfigurasi(src: Path) -> dict[str, int | float | str]:
 
 
 def print_rollover(result: RolloverResult) -> None:
-    from .cli import _console
+    from .terminal import console
 
-    con = _console()
+    con = console()
     for s in result.layanan:
         con.print(f"{s.sheet}: {s.dibawa} orang dibawa ({s.item_butuh} item masih Butuh), "
                   f"{len(s.terlayani)} sudah terlayani penuh tidak dibawa, "

@@ -21,6 +21,7 @@ from typing import Any
 
 from ..findings import UnusableWorkbook, counts, has_errors
 from ..pipeline import stamp
+from ..terminal import console
 from .cache import ResultCache, seal_report, sealed
 from .duplicates import DuplicateGroup, count_persons, find_duplicates
 from .inputs import (
@@ -82,7 +83,7 @@ def consolidate_paths(inputs: Sequence[str | Path], output: Path, *,
                       jobs: int | None = None, sebelumnya: str | Path | None = None,
                       umpan_balik: str | Path | None = None, cache: bool = True) -> int:
     """Consolidate, tell the user what happened, return the exit code."""
-    con = _console()
+    con = console()
     if personal:
         con.print(f"[bold red]{PERSONAL_WARNING}[/]", markup=True)
     with _progress(con) as progress:
@@ -370,12 +371,6 @@ def _size(path: Path) -> int:
 
 
 # --- terminal ------------------------------------------------------------------------------
-
-def _console() -> Any:
-    from rich.console import Console
-
-    return Console(stderr=True, highlight=False, soft_wrap=True, markup=False)  # data is text
-
 
 class _progress:
     """A progress bar on a terminal only; quiet when standard error is not a TTY."""

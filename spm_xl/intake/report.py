@@ -11,9 +11,9 @@ _SHOWN = {ADDED: "ditambahkan", PRESENT: "sudah ada", SKIPPED: "dilewati"}
 
 def print_mapping(result: ImportResult) -> None:
     """The chosen mapping, printed before anything is written."""
-    from ..cli import _console
+    from ..terminal import console
 
-    con = _console()
+    con = console()
     m = result.mapping
     con.print(f"Daftar {result.daftar} ({result.dibaca})"
               + (", format ekstrak DTKS dikenali" if m.dtks else "")
@@ -29,9 +29,9 @@ def print_mapping(result: ImportResult) -> None:
 
 
 def print_import(result: ImportResult) -> None:
-    from ..cli import _console
+    from ..terminal import console
 
-    con = _console()
+    con = console()
     for o in [o for o in result.outcomes if o.hasil != ADDED or o.alasan][:SHOWN_ROWS]:
         at = f" -> baris {o.baris_buku}" if o.baris_buku and o.hasil == ADDED else ""
         con.print(f"  baris {o.baris} daftar: {_SHOWN[o.hasil]}{at}"

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..findings import UnusableWorkbook
+from ..terminal import console
 from . import tables as t
 from .model import Series, Snapshot, merge, period_text
 from .reader import read_sources
@@ -38,9 +39,7 @@ class Outcome:
 
 def main(args: argparse.Namespace) -> int:
     """Entry from ``spm_xl.cli`` with the parsed ``tren`` arguments."""
-    from rich.console import Console
-
-    con = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+    con = console()
     out = trend(args.inputs, Path(args.output))
     s = out.series
     for r in s.refused:
