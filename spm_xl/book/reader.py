@@ -74,7 +74,7 @@ from .cells import (
     parse_text,
     status_key,
 )
-from .safe import ReaderPanic, calamine_guard, check_container, error_cells
+from .safe import ErrorCells, ReaderPanic, calamine_guard, check_container, error_cells
 from .source import CalamineSource, Grid, Merge, SheetSource
 
 T = TypeVar("T")
@@ -125,7 +125,12 @@ class _Ctx:
 
 def read_workbook(path: Path) -> WorkbookData:
     """Read one workbook's inputs; raises ``UnusableWorkbook`` when that is impossible."""
-    errors = check_container(path, parses)
+    return read_checked(path, check_container(path, parses))
+
+
+def read_checked(path: Path, errors: ErrorCells) -> WorkbookData:
+    """``read_workbook`` for a caller that has run ``check_container`` itself, over at least
+    the sheets ``parses`` names (``errors`` is what it returned)."""
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types, never for a good file

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from .. import labels
 from ..book.cells import display_value, parse_decimal, parse_int, parse_quarter
+from ..book.safe import ErrorCells
 from ..catalogue import load_catalogue
 from ..engine import category, mean_present, round_half_up
 from ..findings import UnusableWorkbook
@@ -70,45 +71,48 @@ def read_sources(inputs: Sequence[str | Path], exclude: Sequence[Path] = ()) -> 
 
 
 def read_file(path: Path) -> list[Snapshot]:
-    """The snapshots of one file; raises ``Refusal`` for a file that is none of the kinds."""
-    names = _sheet_names(path)
-    if d.DATA_TREN in names:
-        return _data_tren(path, _grid(path, d.DATA_TREN))
-    if RIWAYAT in names:
-        return _riwayat(path, _grid(path, RIWAYAT))
-    if "Rekap Kab-Kota" in names and "Ringkasan" in names:
-        return _first_release(path, _grid(path, "Rekap Kab-Kota"))
+    """The snapshots of one file; raises ``Refusal`` for a file that is none of the kinds.
+
+    One container check and one open serve every kind; a district workbook is then read
+    like ``hitung`` reads it, on that same check.
+    """
+    from python_calamine import CalamineWorkbook
+
+    from ..book.reader import parses
+    from ..book.safe import calamine_guard, check_container
+
+    errors = check_container(path, lambda sheet: sheet in _OWN_SHEETS or parses(sheet))
+    try:
+        with calamine_guard():
+            wb = CalamineWorkbook.from_path(str(path))
+    except Exception as e:
+        raise Refusal("Berkas tidak dapat dibaca sebagai buku kerja Excel "
+                      f"({type(e).__name__}).") from e
+    with wb:
+        names = list(wb.sheet_names)
+        sheet = next((n for n in _OWN_SHEETS if n in names), None)
+        if sheet == "Rekap Kab-Kota" and "Ringkasan" not in names:
+            sheet = None
+        if sheet is not None:
+            with calamine_guard():
+                grid: list[list[object]] = wb.get_sheet_by_name(sheet).to_python(  # type: ignore[assignment]
+                    skip_empty_area=False)
+    if sheet == d.DATA_TREN:
+        return _data_tren(path, grid)
+    if sheet == RIWAYAT:
+        return _riwayat(path, grid)
+    if sheet is not None:
+        return _first_release(path, grid)
     if labels.IDENTITAS in names:
-        return _district(path)
+        return _district(path, errors)
     raise Refusal(
         "Bukan buku kerja konsolidasi provinsi spm-xl (tidak ada sheet Data Tren atau Rekap "
         f"Kab-Kota), bukan sheet {RIWAYAT} (spm-xl templat --riwayat), dan bukan buku kerja "
         "kab/kota spm-xl (tidak ada sheet Identitas).")
 
 
-def _sheet_names(path: Path) -> list[str]:
-    from python_calamine import CalamineWorkbook
-
-    from ..book.safe import calamine_guard, check_container
-
-    check_container(path)
-    try:
-        with calamine_guard(), CalamineWorkbook.from_path(str(path)) as wb:
-            return list(wb.sheet_names)
-    except Exception as e:
-        raise Refusal("Berkas tidak dapat dibaca sebagai buku kerja Excel "
-                      f"({type(e).__name__}).") from e
-
-
-def _grid(path: Path, sheet: str) -> list[list[object]]:
-    from python_calamine import CalamineWorkbook
-
-    from ..book.safe import calamine_guard
-
-    with calamine_guard(), CalamineWorkbook.from_path(str(path)) as wb:
-        grid: list[list[object]] = wb.get_sheet_by_name(sheet).to_python(  # type: ignore[assignment]
-            skip_empty_area=False)
-        return grid
+#: the sheets a trend source is read from, in the order they are looked for
+_OWN_SHEETS = (d.DATA_TREN, RIWAYAT, "Rekap Kab-Kota")
 
 
 def _header(grid: list[list[object]], sheet: str, required: Sequence[str]) -> tuple[
@@ -305,13 +309,13 @@ def _label(indeks: Decimal | None) -> str | None:
 
 # --- a district's own workbook -------------------------------------------------------------
 
-def _district(path: Path) -> list[Snapshot]:
+def _district(path: Path, errors: ErrorCells) -> list[Snapshot]:
     """A kab/kota workbook recomputed: one snapshot per quarter up to the reported one."""
-    from ..book.reader import read_workbook
+    from ..book.reader import read_checked
     from ..keterisian import keterisian
     from ..pipeline import evaluate
 
-    data = read_workbook(path)
+    data = read_checked(path, errors)
     ident = data.identity
     if ident.tingkat != "kabkota" or ident.kode not in regions().kabkota:
         raise Refusal("Buku kerja ini bukan buku kerja kab/kota dengan kode Kemendagri yang "
