@@ -190,7 +190,7 @@ def _read(ctx: _Ctx) -> WorkbookData:
                                  cat.optional_items(s.kode), settings.item_opsional)
                 for s in level}
     narasi = _narrative(ctx, [s.kode for s in level])
-    stamps, saved = _stamps(ctx)
+    stamps, saved = _saved_outputs(ctx)
     return WorkbookData(identity, settings, prices, budgets, services,
                         [*ctx.findings, *_overflow(ctx)], stamps, narasi, saved)
 
@@ -768,7 +768,7 @@ def _person_column(ctx: _Ctx, sheet: str, label: str, values: list[object], rows
 
 # --- stamps ---------------------------------------------------------------------------------
 
-def _stamps(ctx: _Ctx) -> tuple[dict[str, Stamp], dict[str, Grid]]:
+def _saved_outputs(ctx: _Ctx) -> tuple[dict[str, Stamp], dict[str, Grid]]:
     """The stamps of output sheets already in the book (to detect stale results), and the
     top rows of those whose saved figures a consolidation compares (read once, here)."""
     wanted = {_label_key(labels.STAMP_VERSI): 0, _label_key(labels.STAMP_WAKTU): 1,
