@@ -148,8 +148,8 @@ def cmd_periksa(args: argparse.Namespace) -> int:
     ev = evaluate(read_workbook(path))
     if excel_lock_present(path):  # reading is fine; say which version was checked
         console().print(f"Catatan: berkas {path.name} sedang dibuka di Excel (ada berkas "
-                         f"kunci ~${path.name}); yang diperiksa adalah versi yang terakhir "
-                         "disimpan.")
+                        f"kunci ~${path.name}); yang diperiksa adalah versi yang terakhir "
+                        "disimpan.")
     if args.json:
         from .report import check_json
 
@@ -181,7 +181,7 @@ def cmd_hitung(args: argparse.Namespace) -> int:
         _print_findings(ev.findings)
         _print_summary(ev)
         console().print(f"Hasil ditulis ke {target} (sheet Kebutuhan, Capaian, Laporan e-SPM, "
-                         "Dashboard, Pemeriksaan).")
+                        "Dashboard, Pemeriksaan).")
     return EXIT_DATA if has_errors(ev.findings) else EXIT_OK
 
 
@@ -388,7 +388,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UnusableWorkbook as e:
         where = " ".join(x for x in (e.sheet and f"[{e.sheet}]", e.sel) if x)
         console().print(f"[red]Galat:[/] {escape(where + ' ' if where else '')}"
-                         f"{escape(e.pesan)}", markup=True)
+                        f"{escape(e.pesan)}", markup=True)
         if getattr(args, "json", False):
             found = {"tingkat": "galat", "sheet": e.sheet, "sel": e.sel,
                      "kode": "berkas_tidak_dapat_dipakai", "pesan": e.pesan}
@@ -408,7 +408,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(e, SystemExit | GeneratorExit) or os.environ.get("SPM_XL_DEBUG"):
             raise
         console().print(f"[red]Galat tak terduga:[/] {type(e).__name__}. Berkas masukan tidak "
-                         "diubah. Jalankan dengan SPM_XL_DEBUG=1 untuk rinciannya.", markup=True)
+                        "diubah. Jalankan dengan SPM_XL_DEBUG=1 untuk rinciannya.", markup=True)
         return EXIT_UNUSABLE
 
 
