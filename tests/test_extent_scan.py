@@ -154,3 +154,34 @@ def _refused(path: Path) -> str:
     with pytest.raises(UnusableWorkbook) as info:
         safe.check_container(path)
     return info.value.pesan
+
+
+def _strings_book(tmp_path: Path, short_cells: int, long_cells: int) -> Path:
+    """Plain string cells copying a 5-byte string and a 300-byte one (a Petunjuk paragraph)."""
+    shared = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+              b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+              b'count="2" uniqueCount="2"><si><t>pendek</t></si><si><t>' + b"p" * 300
+              + b"</t></si></sst>")
+    rows = noise_rows(6_000)
+    for r in range(short_cells + long_cells):
+        index = 0 if r < short_cells else 1
+        rows[r] = rows[r].replace(b"</row>", b'<c r="B%d" t="s"><v>%d</v></c></row>'
+                                  % (r + 1, index))
+    return book_with(tmp_path, sheet_xml(rows), shared)
+
+
+def test_plain_string_cells_are_bounded_without_reading_each_index(
+        tmp_path: Path, chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    def unexpected(*args: object) -> int:
+        raise AssertionError("every index read")
+
+    monkeypatch.setattr(safe, "_copied_bytes", unexpected)
+    safe.check_container(_strings_book(tmp_path, 3_000, 50))
+
+
+def test_a_bound_past_the_limit_is_counted_again_exactly(
+        tmp_path: Path, chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # bound: 1,050 cells x 200 + 50 x 122 = 216,100 bytes; exact: 1,000 x 22 + 50 x 322
+    monkeypatch.setattr(safe, "MAX_STRING_COPY_BYTES", 100_000)
+    safe.check_container(_strings_book(tmp_path, 1_000, 50))
+    assert "teks bersama" in _refused(_strings_book(tmp_path, 1_000, 300))  # 118,600 bytes

@@ -63,8 +63,11 @@ MAX_BOOK_CELLS = 6_000_000
 MAX_SHARED_STRING_BYTES = 256 << 10
 #: shared-string bytes copied into cells, all sheets together
 MAX_STRING_COPY_BYTES = 128 << 20
-#: while the longest shared string is this short, bound the copies by it (no parsing)
+#: copies of strings this short are bounded rather than summed (no index is parsed)
 SHORT_STRING_BYTES = 200
+#: at most this many longer strings are looked for by index (a template's Petunjuk holds
+#: about 25); a book with more sums every copy
+MAX_LONG_STRINGS = 64
 SHARED_STRINGS = "xl/sharedstrings.xml"
 #: rows of one worksheet: a value in Excel's last row (1,048,576) is a stray, not data, and
 #: even a two-column sheet that tall costs ~350 MB and seconds to read
@@ -340,22 +343,32 @@ class _Budget:
     """What the reader will allocate for the whole book, summed over its worksheets."""
     lengths: npt.NDArray[np.int64]  # bytes of each shared string, in order
     longest: int  # the longest of them, 0 without any
+    #: cells copying one of the few strings longer than SHORT_STRING_BYTES, or None
+    long_cells: re.Pattern[bytes] | None = None
+    exact: bool = False  # sum every copy (else a bound where it is cheaper)
+    bounded: bool = False  # string_bytes holds a bound somewhere, not only exact sums
     cells: int = 0  # rectangle cells, every sheet
     string_bytes: int = 0  # shared-string bytes copied into the cells using them
+
+
+def _budget(lengths: npt.NDArray[np.int64], longest: int, exact: bool = False) -> _Budget:
+    long = np.flatnonzero(lengths > SHORT_STRING_BYTES)
+    pattern = None
+    if 0 < len(long) <= MAX_LONG_STRINGS:  # Petunjuk's paragraphs in a template-made book
+        pattern = re.compile(rb't="s"><v>(' + b"|".join(b"%d" % i for i in long) + rb")<")
+    return _Budget(lengths, longest, pattern, exact)
 
 
 def _check_book(zf: zipfile.ZipFile, name: str, parsed: Callable[[str], bool] | None
                 ) -> ErrorCells:
     """Every parsed worksheet's rectangle, their total and the shared strings they copy,
     bounded; returns the error cells seen on the way."""
-    budget = _Budget(*_shared_string_lengths(zf, name))
-    errors: ErrorCells = {}
-    for sheet, part in _worksheet_parts(zf, name):
-        if parsed is not None and not parsed(sheet):
-            continue
-        found = _check_extent(zf, part, sheet, name, budget)
-        if found:
-            errors[sheet] = found
+    lengths, longest = _shared_string_lengths(zf, name)
+    budget = _budget(lengths, longest)
+    errors = _check_sheets(zf, name, parsed, budget)
+    if budget.string_bytes > MAX_STRING_COPY_BYTES and budget.bounded:
+        budget = _budget(lengths, longest, exact=True)  # a bound is no reason to refuse
+        errors = _check_sheets(zf, name, parsed, budget)
     if budget.cells > MAX_BOOK_CELLS:
         raise UnusableWorkbook(
             f"Berkas '{name}' ditolak: seluruh sheet-nya memakai {_count(budget.cells)} sel, "
@@ -367,6 +380,18 @@ def _check_book(zf: zipfile.ZipFile, name: str, parsed: Callable[[str], bool] | 
             f"Berkas '{name}' ditolak: teks bersamanya disalin ke sel-sel hingga "
             f"{_count(budget.string_bytes)} byte, terlalu besar untuk dibaca dengan aman. Hapus "
             "teks yang sangat panjang atau sel yang tidak dipakai, simpan, lalu coba lagi.")
+    return errors
+
+
+def _check_sheets(zf: zipfile.ZipFile, name: str, parsed: Callable[[str], bool] | None,
+                  budget: _Budget) -> ErrorCells:
+    errors: ErrorCells = {}
+    for sheet, part in _worksheet_parts(zf, name):
+        if parsed is not None and not parsed(sheet):
+            continue
+        found = _check_extent(zf, part, sheet, name, budget)
+        if found:
+            errors[sheet] = found
     return errors
 
 
@@ -480,12 +505,8 @@ def _cut(block: bytes, part: str, name: str) -> int:
 
 def _scan_block(head: bytes, out: _Extent, full: bool, budget: _Budget) -> None:
     strings = head.count(b't="s"')
-    longest = budget.longest
-    if strings and longest:
-        if longest > SHORT_STRING_BYTES:  # sum what each cell copies
-            out.string_bytes += _copied_bytes(head, budget.lengths, strings)
-        else:  # every cell copying the longest bounds them all
-            out.string_bytes += strings * longest
+    if strings and budget.longest:
+        out.string_bytes += _string_copies(head, strings, budget)
     rows_r = head.count(b'<row r="')
     cells_r = head.count(b'<c r="')
     refs = _CELL_REF.findall(head) if full else _FAR_CELL.findall(head)
@@ -543,6 +564,24 @@ def _bare_cells(piece: bytes) -> int:
 def _prefixed(block: bytes, tag: bytes) -> int:
     """Occurrences of a namespace-prefixed tag (``<x:row``), rare: only counted when present."""
     return len(re.findall(rb"<\w+" + re.escape(tag), block)) if tag in block else 0
+
+
+def _string_copies(head: bytes, strings: int, budget: _Budget) -> int:
+    """Bytes the ``strings`` string cells of ``head`` copy, or a bound on them where that is
+    cheaper: every cell copying the longest string when none is long; else every cell
+    copying ``SHORT_STRING_BYTES`` plus the rest of each long string a cell really copies,
+    when all string cells are in Excel's own form. A book whose bounds pass the limit is
+    counted again exactly, so a bound never refuses a book."""
+    if not budget.exact:
+        if budget.longest <= SHORT_STRING_BYTES:
+            budget.bounded = True
+            return strings * budget.longest
+        if budget.long_cells is not None and head.count(b't="s"><v>') == strings:
+            budget.bounded = True
+            longer = [int(budget.lengths[int(i)]) - SHORT_STRING_BYTES
+                      for i in budget.long_cells.findall(head)]
+            return strings * SHORT_STRING_BYTES + sum(longer)
+    return _copied_bytes(head, budget.lengths, strings)
 
 
 def _copied_bytes(head: bytes, lengths: npt.NDArray[np.int64], strings: int) -> int:
