@@ -31,6 +31,14 @@ def sheet_xml(rows: list[bytes], cols: bool = True) -> bytes:
             + b"</sheetData></worksheet>")
 
 
+def shared_strings(*texts: bytes) -> bytes:
+    """A sharedStrings part holding ``texts`` in order."""
+    return (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            b'count="%d" uniqueCount="%d">' % (len(texts), len(texts))
+            + b"".join(b"<si><t>" + t + b"</t></si>" for t in texts) + b"</sst>")
+
+
 def noise_rows(n: int, start: int = 1) -> list[bytes]:
     """Numbered rows of random inline text: a part that stays large once compressed."""
     return [b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>%s</t></is></c></row>'
@@ -112,9 +120,7 @@ LONG_COPY = 7 + LONG + 15
                          ids=["tipe-terakhir", "tipe-di-depan"])
 def test_every_copy_of_a_long_shared_string_counts_in_either_attribute_order(
         tmp_path: Path, chunk: int, cell: bytes) -> None:
-    shared = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-              b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-              b'count="1" uniqueCount="1"><si><t>' + b"x" * LONG + b"</t></si></sst>")
+    shared = shared_strings(b"x" * LONG)
     most = safe.MAX_STRING_COPY_BYTES // LONG_COPY  # copies still within the limit
     rows = noise_rows(6_000)
     for r in range(1, most + 1):
@@ -157,11 +163,8 @@ def _refused(path: Path) -> str:
 
 
 def _strings_book(tmp_path: Path, short_cells: int, long_cells: int) -> Path:
-    """Plain string cells copying a 5-byte string and a 300-byte one (a Petunjuk paragraph)."""
-    shared = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-              b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-              b'count="2" uniqueCount="2"><si><t>pendek</t></si><si><t>' + b"p" * 300
-              + b"</t></si></sst>")
+    """Plain string cells copying a 6-byte string and a 300-byte one (a Petunjuk paragraph)."""
+    shared = shared_strings(b"pendek", b"p" * 300)
     rows = noise_rows(6_000)
     for r in range(short_cells + long_cells):
         index = 0 if r < short_cells else 1

@@ -118,7 +118,8 @@ def _sweep_leftovers(target: Path) -> None:
     Only those older than ``STALE_AFTER_S``: a younger one may belong to a live run writing
     another file whose name starts the same way.
     """
-    pattern = glob.escape(f".{target.stem[:40]}.") + "*" + glob.escape(f".tmp{target.suffix}")
+    prefix, suffix = _temp_affixes(target)
+    pattern = glob.escape(prefix) + "*" + glob.escape(suffix)
     now = time.time()
     for path in target.parent.glob(pattern):
         with contextlib.suppress(OSError):
@@ -127,11 +128,16 @@ def _sweep_leftovers(target: Path) -> None:
                 path.unlink()
 
 
+def _temp_affixes(target: Path) -> tuple[str, str]:
+    """The temporary names' prefix and suffix; a short prefix, since a name near 255 bytes
+    plus the random part would not fit."""
+    return f".{target.stem[:40]}.", f".tmp{target.suffix}"
+
+
 def _temp_name(target: Path) -> Path:
+    prefix, suffix = _temp_affixes(target)
     try:
-        # a short prefix: a name near 255 bytes plus the random part would not fit
-        fd, name = tempfile.mkstemp(prefix=f".{target.stem[:40]}.", suffix=f".tmp{target.suffix}",
-                                    dir=target.parent)
+        fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=target.parent)
     except OSError as exc:
         raise WriteFailed(_explain(exc, target)) from exc
     os.close(fd)

@@ -101,7 +101,9 @@ _ROW_REF = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="(\d{1,7})"')
 #: references past column AZ or row 99,999: rare in a sound sheet, so cheap to search for
 _FAR_CELL = re.compile(rb'r="(?=[B-Z][A-Z]|[A-Z]{3}|[A-Z]{1,2}\d{6})([A-Z]{1,3})(\d{1,7})"')
 _STRING_CELL = re.compile(rb't="s"[^>]*>\s*<(?:\w+:)?v>(\d{1,9})<')
-_PLAIN_STRING_CELL = re.compile(rb't="s"><v>(\d{1,9})<')
+#: a string cell's type and value as Excel and XlsxWriter write them (the type last)
+_PLAIN_STRING = b't="s"><v>'
+_PLAIN_STRING_CELL = re.compile(re.escape(_PLAIN_STRING) + rb"(\d{1,9})<")
 _ROW_START = re.compile(rb"<(?:\w+:)?row[\s/>]")
 _BARE_CELL = re.compile(rb'<(?:\w+:)?c(?:>|/>|\s(?![^>]*\br=")[^>]*>)')
 _FAR_ROW = re.compile(rb'row r="(\d{1,7})"')
@@ -355,7 +357,8 @@ def _budget(lengths: npt.NDArray[np.int64], longest: int, exact: bool = False) -
     long = np.flatnonzero(lengths > SHORT_STRING_BYTES)
     pattern = None
     if 0 < len(long) <= MAX_LONG_STRINGS:  # Petunjuk's paragraphs in a template-made book
-        pattern = re.compile(rb't="s"><v>(' + b"|".join(b"%d" % i for i in long) + rb")<")
+        pattern = re.compile(re.escape(_PLAIN_STRING) + b"(" + b"|".join(b"%d" % i for i in long)
+                             + rb")<")
     return _Budget(lengths, longest, pattern, exact)
 
 
@@ -576,7 +579,7 @@ def _string_copies(head: bytes, strings: int, budget: _Budget) -> int:
         if budget.longest <= SHORT_STRING_BYTES:
             budget.bounded = True
             return strings * budget.longest
-        if budget.long_cells is not None and head.count(b't="s"><v>') == strings:
+        if budget.long_cells is not None and head.count(_PLAIN_STRING) == strings:
             budget.bounded = True
             longer = [int(budget.lengths[int(i)]) - SHORT_STRING_BYTES
                       for i in budget.long_cells.findall(head)]
